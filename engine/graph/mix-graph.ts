@@ -1,0 +1,245 @@
+import { dbToGain } from '../dsp/decibels.ts';
+import { balanceLeftGain, balanceRightGain, panLeftGain, panRightGain } from '../dsp/pan-law.ts';
+import { linearRampBlockStep, onePoleBlockCoefficient } from '../dsp/smoothing.ts';
+import type { MeterBlock } from '../meters/meter-block.ts';
+import { masterParamIndex, PARAMS_PER_STRIP, stripParamIndex } from '../params/mix-params.ts';
+import type { ParamSpec } from '../params/param-spec.ts';
+
+export interface MixGraphOptions {
+  readonly stripCount: number;
+  readonly sampleRate: number;
+  readonly maxBlockFrames: number;
+  readonly specs: readonly ParamSpec[];
+}
+
+/** Meter slot of strip s is s; the master's left/right are stripCount and stripCount + 1. */
+export function meterSlotCount(stripCount: number): number {
+  return stripCount + 2;
+}
+
+/**
+ * The first graph: N mono input strips (fader, pan, mute) -> stereo mix -> master
+ * (fader, balance, mute) -> outputs 1/2. Post-fader peak and RMS meters per strip and on the
+ * master. Faders and pans are smoothed one-pole in dB / pan units at block rate and ramped
+ * linearly across each block, so a jump never clicks; mutes ramp linearly.
+ *
+ * Everything is preallocated in the constructor; `process` and `setTarget` run on the audio
+ * thread and never allocate, log, await or throw.
+ */
+export class MixGraph {
+  readonly stripCount: number;
+  readonly sampleRate: number;
+  readonly maxBlockFrames: number;
+  private readonly current: Float64Array;
+  private readonly target: Float64Array;
+  private readonly timesMs: Float64Array;
+  private readonly isRamp: Uint8Array;
+  private readonly mixLeft: Float32Array;
+  /** Per strip: linear gain and pan gains at the end of the previous block. */
+  private readonly lastGain: Float64Array;
+  private readonly lastLeft: Float64Array;
+  private readonly lastRight: Float64Array;
+  private readonly mixRight: Float32Array;
+  private coefficientsFrames = -1;
+  private readonly coefficients: Float64Array;
+
+  constructor(options: MixGraphOptions) {
+    this.stripCount = options.stripCount;
+    this.sampleRate = options.sampleRate;
+    this.maxBlockFrames = options.maxBlockFrames;
+    const count = (options.stripCount + 1) * PARAMS_PER_STRIP;
+    if (options.specs.length !== count) throw new RangeError(`expected ${count} param specs`);
+    this.current = new Float64Array(count);
+    this.target = new Float64Array(count);
+    this.timesMs = new Float64Array(count);
+    this.isRamp = new Uint8Array(count);
+    this.coefficients = new Float64Array(count);
+    options.specs.forEach((spec, i) => {
+      this.current[i] = spec.default;
+      this.target[i] = spec.default;
+      this.timesMs[i] = spec.smoothingMs;
+      this.isRamp[i] = spec.unit === 'bool' ? 1 : 0;
+    });
+    this.lastGain = new Float64Array(options.stripCount);
+    this.lastLeft = new Float64Array(options.stripCount);
+    this.lastRight = new Float64Array(options.stripCount);
+    for (let s = 0; s < options.stripCount; s++) {
+      const fader = stripParamIndex(s, 'fader');
+      const gain = this.gainNow(fader);
+      this.lastGain[s] = gain;
+      this.lastLeft[s] = gain * panLeftGain(this.current[fader + 1]!);
+      this.lastRight[s] = gain * panRightGain(this.current[fader + 1]!);
+    }
+    this.mixLeft = new Float32Array(options.maxBlockFrames);
+    this.mixRight = new Float32Array(options.maxBlockFrames);
+  }
+
+  /** Audio thread: new target in plain units (smoothed towards). Allocates nothing. */
+  setTarget(index: number, value: number): void {
+    if (index >= 0 && index < this.target.length && value === value) this.target[index] = value;
+  }
+
+  /** Audio thread: set a parameter at once, without smoothing. Allocates nothing. */
+  jumpTo(index: number, value: number): void {
+    if (index >= 0 && index < this.target.length && value === value) {
+      this.target[index] = value;
+      this.current[index] = value;
+    }
+  }
+
+  /** Current (smoothed) value, for tests and diagnostics. */
+  currentValue(index: number): number {
+    return this.current[index] ?? Number.NaN;
+  }
+
+  /**
+   * Audio thread: process one block. `input` is interleaved with `inputChannels` channels
+   * (strip s reads channel s; missing channels are silence); `output` is interleaved with
+   * `outputChannels` channels (mix on 1/2, a mono output gets (L+R)/2, the rest silence).
+   * Allocates nothing, never throws.
+   */
+  process(
+    input: Float32Array,
+    inputChannels: number,
+    output: Float32Array,
+    outputChannels: number,
+    frames: number,
+    meters: MeterBlock | null,
+  ): void {
+    const n = Math.min(frames, this.maxBlockFrames);
+    this.updateCoefficients(n);
+    const left = this.mixLeft;
+    const right = this.mixRight;
+    left.fill(0, 0, n);
+    right.fill(0, 0, n);
+    const inverseFrames = n > 0 ? 1 / n : 0;
+    if (meters !== null) meters.beginBlock();
+
+    for (let s = 0; s < this.stripCount; s++) {
+      const fader = stripParamIndex(s, 'fader');
+      this.advance(fader);
+      this.advance(fader + 1);
+      this.advance(fader + 2);
+      // Ramp from where the previous block ended to where the smoothed values are now.
+      const gain0 = this.lastGain[s]!;
+      const left0 = this.lastLeft[s]!;
+      const right0 = this.lastRight[s]!;
+      const gain1 = this.gainNow(fader);
+      const pan1 = this.current[fader + 1]!;
+      const left1 = gain1 * panLeftGain(pan1);
+      const right1 = gain1 * panRightGain(pan1);
+      this.lastGain[s] = gain1;
+      this.lastLeft[s] = left1;
+      this.lastRight[s] = right1;
+      let peak = 0;
+      let sumSquares = 0;
+      if (s < inputChannels) {
+        const stepLeft = (left1 - left0) * inverseFrames;
+        const stepRight = (right1 - right0) * inverseFrames;
+        const stepGain = (gain1 - gain0) * inverseFrames;
+        let gl = left0;
+        let gr = right0;
+        let g = gain0;
+        for (let i = 0, j = s; i < n; i++, j += inputChannels) {
+          gl += stepLeft;
+          gr += stepRight;
+          g += stepGain;
+          const x = input[j]!;
+          left[i] = left[i]! + x * gl;
+          right[i] = right[i]! + x * gr;
+          const y = x * g;
+          const magnitude = y < 0 ? -y : y;
+          if (magnitude > peak) peak = magnitude;
+          sumSquares += y * y;
+        }
+      }
+      if (meters !== null) meters.accumulate(s, peak, sumSquares);
+    }
+
+    const master = masterParamIndex(this.stripCount, 'fader');
+    const masterGain0 = this.gainNow(master);
+    const balance0 = this.current[master + 1]!;
+    this.advance(master);
+    this.advance(master + 1);
+    this.advance(master + 2);
+    const masterGain1 = this.gainNow(master);
+    const balance1 = this.current[master + 1]!;
+    const ml0 = masterGain0 * balanceLeftGain(balance0);
+    const mr0 = masterGain0 * balanceRightGain(balance0);
+    const ml1 = masterGain1 * balanceLeftGain(balance1);
+    const mr1 = masterGain1 * balanceRightGain(balance1);
+    const stepL = (ml1 - ml0) * inverseFrames;
+    const stepR = (mr1 - mr0) * inverseFrames;
+    let gl = ml0;
+    let gr = mr0;
+    let peakL = 0;
+    let peakR = 0;
+    let sumL = 0;
+    let sumR = 0;
+    for (let i = 0; i < n; i++) {
+      gl += stepL;
+      gr += stepR;
+      const l = left[i]! * gl;
+      const r = right[i]! * gr;
+      left[i] = l;
+      right[i] = r;
+      const al = l < 0 ? -l : l;
+      const ar = r < 0 ? -r : r;
+      if (al > peakL) peakL = al;
+      if (ar > peakR) peakR = ar;
+      sumL += l * l;
+      sumR += r * r;
+    }
+    if (meters !== null) {
+      meters.accumulate(this.stripCount, peakL, sumL);
+      meters.accumulate(this.stripCount + 1, peakR, sumR);
+      meters.endBlock(n);
+    }
+    this.writeOutput(output, outputChannels, n);
+  }
+
+  private writeOutput(output: Float32Array, outputChannels: number, n: number): void {
+    const left = this.mixLeft;
+    const right = this.mixRight;
+    if (outputChannels === 1) {
+      for (let i = 0; i < n; i++) output[i] = 0.5 * (left[i]! + right[i]!);
+      return;
+    }
+    for (let i = 0, base = 0; i < n; i++, base += outputChannels) {
+      output[base] = left[i]!;
+      output[base + 1] = right[i]!;
+      for (let c = 2; c < outputChannels; c++) output[base + c] = 0;
+    }
+  }
+
+  /** Linear gain of a fader index including its mute (the index + 2), from current values. */
+  private gainNow(faderIndex: number): number {
+    return dbToGain(this.current[faderIndex]!) * (1 - this.current[faderIndex + 2]!);
+  }
+
+  private advance(index: number): void {
+    const target = this.target[index]!;
+    const current = this.current[index]!;
+    if (current === target) return;
+    const coefficient = this.coefficients[index]!;
+    if (this.isRamp[index] === 1) {
+      const next = current < target ? Math.min(target, current + coefficient) : Math.max(target, current - coefficient);
+      this.current[index] = next;
+      return;
+    }
+    const next = target + (current - target) * coefficient;
+    // Snap when close, so smoothing ends and denormals never appear.
+    this.current[index] = Math.abs(next - target) < 1e-6 ? target : next;
+  }
+
+  private updateCoefficients(frames: number): void {
+    if (frames === this.coefficientsFrames) return;
+    this.coefficientsFrames = frames;
+    for (let i = 0; i < this.coefficients.length; i++) {
+      this.coefficients[i] =
+        this.isRamp[i] === 1
+          ? linearRampBlockStep(this.timesMs[i]!, this.sampleRate, frames)
+          : onePoleBlockCoefficient(this.timesMs[i]!, this.sampleRate, frames);
+    }
+  }
+}

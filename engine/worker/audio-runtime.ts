@@ -1,0 +1,131 @@
+import type { AudioBackend, BackendCounters, BlockCallback } from '../audio/audio-backend.ts';
+import { ENGINE_EVENT, type EventRecord, type EventRing } from '../events/event-ring.ts';
+import type { MixGraph } from '../graph/mix-graph.ts';
+import { Measurement } from '../graph/measurement.ts';
+import type { MeterBlock } from '../meters/meter-block.ts';
+import type { ParamTable } from '../params/param-table.ts';
+import type { EngineStatusBlock } from './engine-status.ts';
+
+export interface AudioRuntimeShared {
+  readonly params: ParamTable;
+  readonly meters: MeterBlock;
+  readonly events: EventRing;
+  readonly status: EngineStatusBlock;
+}
+
+/** Gives the next backend to try after `failed` failed, or null when there is none. */
+export type FallbackFactory = (failed: AudioBackend, reason: string) => AudioBackend | null;
+
+const LOAD_SMOOTHING = 0.05;
+
+/**
+ * Everything the audio worker does per block, independent of where blocks come from:
+ * take parameter changes and ordered events, run the graph (or a measurement), publish meters,
+ * load and xruns. When a backend fails, it carries on with the next one (finally the virtual
+ * clock) so the console keeps running.
+ */
+export class AudioRuntime {
+  readonly measurement = new Measurement();
+  private readonly graph: MixGraph;
+  private readonly shared: AudioRuntimeShared;
+  private readonly seenChanges: Int32Array;
+  private readonly event: EventRecord = { type: 0, target: 0, value: 0, extra: 0 };
+  private readonly counters: BackendCounters = { xruns: 0, frames: 0 };
+  private inputChannels = 0;
+  private outputChannels = 2;
+  private blockMs = 1;
+  private load = 0;
+  private peakLoad = 0;
+  private current: AudioBackend | null = null;
+  private stopping = false;
+
+  /** The block function handed to backends; bound once so the loop allocates nothing. */
+  readonly processBlock: BlockCallback;
+
+  constructor(graph: MixGraph, shared: AudioRuntimeShared) {
+    this.graph = graph;
+    this.shared = shared;
+    this.seenChanges = new Int32Array(shared.params.count).fill(-1);
+    this.processBlock = (input, output, frames) => {
+      this.process(input, output, frames);
+    };
+  }
+
+  get backend(): AudioBackend | null {
+    return this.current;
+  }
+
+  /**
+   * Runs `backend`, then whatever `fallback` offers after each failure, until stopped.
+   * `onFault` hears about each failure (outside the block loop).
+   */
+  async run(
+    backend: AudioBackend,
+    fallback: FallbackFactory,
+    onFault: (reason: string, next: AudioBackend | null) => void,
+  ): Promise<void> {
+    let next: AudioBackend | null = backend;
+    while (next !== null && !this.stopping) {
+      const active: AudioBackend = next;
+      this.use(active);
+      const exit = await active.run(this.processBlock, this.counters);
+      if (exit.kind === 'stopped' || this.stopping) break;
+      this.shared.status.addFault();
+      next = fallback(active, exit.reason);
+      onFault(exit.reason, next);
+    }
+    this.current = null;
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.current?.stop();
+  }
+
+  private use(backend: AudioBackend): void {
+    const { sampleRate, blockSize, inputChannels, outputChannels } = backend.format;
+    this.current = backend;
+    this.inputChannels = inputChannels;
+    this.outputChannels = outputChannels;
+    this.blockMs = (blockSize / sampleRate) * 1000;
+    this.shared.status.setBackend(backend.kind, sampleRate, blockSize, inputChannels, outputChannels);
+  }
+
+  /** Audio thread: one block. Allocates nothing, never throws. */
+  process(input: Float32Array, output: Float32Array, frames: number): void {
+    const started = performance.now();
+    this.takeParamChanges();
+    this.takeEvents();
+    this.graph.process(input, this.inputChannels, output, this.outputChannels, frames, this.shared.meters);
+    if (this.measurement.active) {
+      this.measurement.process(input, this.inputChannels, output, this.outputChannels, frames);
+    }
+    const load = (performance.now() - started) / this.blockMs;
+    this.load += (load - this.load) * LOAD_SMOOTHING;
+    if (load > this.peakLoad) this.peakLoad = load;
+    this.shared.status.publishBlock(this.counters.xruns, this.load, this.peakLoad);
+  }
+
+  private takeParamChanges(): void {
+    const params = this.shared.params;
+    const seen = this.seenChanges;
+    for (let i = 0; i < seen.length; i++) {
+      const changes = params.changeCount(i);
+      if (changes !== seen[i]) {
+        seen[i] = changes;
+        this.graph.setTarget(i, params.read(i));
+      }
+    }
+  }
+
+  private takeEvents(): void {
+    const event = this.event;
+    while (this.shared.events.pop(event)) {
+      if (event.type === ENGINE_EVENT.PARAM_JUMP) this.graph.jumpTo(event.target, event.value);
+      else if (event.type === ENGINE_EVENT.RESET_XRUNS) {
+        this.counters.xruns = 0;
+        this.peakLoad = 0;
+      }
+    }
+  }
+}
