@@ -163,7 +163,7 @@ export class PortAudioBackend implements AudioBackend {
       counters.frames += blockSize;
     }
     if (!this.abandoned) {
-      this.abandoned = true;
+      // Bounded: on a device that died just now, quit never settles.
       await Promise.race([this.stream.quit('ABORT'), new Promise((r) => setTimeout(r, 500))]);
     }
     return { kind: 'stopped' };

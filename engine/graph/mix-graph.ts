@@ -63,13 +63,7 @@ export class MixGraph {
     this.lastGain = new Float64Array(options.stripCount);
     this.lastLeft = new Float64Array(options.stripCount);
     this.lastRight = new Float64Array(options.stripCount);
-    for (let s = 0; s < options.stripCount; s++) {
-      const fader = stripParamIndex(s, 'fader');
-      const gain = this.gainNow(fader);
-      this.lastGain[s] = gain;
-      this.lastLeft[s] = gain * panLeftGain(this.current[fader + 1]!);
-      this.lastRight[s] = gain * panRightGain(this.current[fader + 1]!);
-    }
+    for (let s = 0; s < options.stripCount; s++) this.resetRamp(s);
     this.mixLeft = new Float32Array(options.maxBlockFrames);
     this.mixRight = new Float32Array(options.maxBlockFrames);
   }
@@ -84,7 +78,19 @@ export class MixGraph {
     if (index >= 0 && index < this.target.length && value === value) {
       this.target[index] = value;
       this.current[index] = value;
+      const strip = Math.floor(index / PARAMS_PER_STRIP);
+      if (strip < this.stripCount) this.resetRamp(strip);
     }
+  }
+
+  /** Makes the strip's next block start from its current values (no ramp from the old ones). */
+  private resetRamp(strip: number): void {
+    const fader = stripParamIndex(strip, 'fader');
+    const gain = this.gainNow(fader);
+    const pan = this.current[fader + 1]!;
+    this.lastGain[strip] = gain;
+    this.lastLeft[strip] = gain * panLeftGain(pan);
+    this.lastRight[strip] = gain * panRightGain(pan);
   }
 
   /** Current (smoothed) value, for tests and diagnostics. */

@@ -1,0 +1,143 @@
+import { parseArgs } from 'node:util';
+import { LatheError, SUPPORTED_SAMPLE_RATES } from '../engine/index.ts';
+
+export interface StartOptions {
+  readonly host: string;
+  readonly port: number;
+  /** undefined: first real interface, else virtual. */
+  readonly audio: string | undefined;
+  readonly rate: number;
+  readonly block: number;
+}
+
+export interface DevicesOptions {
+  readonly json: boolean;
+}
+
+export interface SetOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly param: string;
+  readonly value: number;
+}
+
+export type Command =
+  | { readonly name: 'start'; readonly options: StartOptions }
+  | { readonly name: 'devices'; readonly options: DevicesOptions }
+  | { readonly name: 'set'; readonly options: SetOptions }
+  | { readonly name: 'help' };
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8080;
+
+function usage(message: string): LatheError {
+  return new LatheError('LATHE_USAGE', message);
+}
+
+function integerFlag(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw usage(`--${name} must be a whole number, got "${text}"`);
+  const value = Number(text);
+  if (value < min || value > max) throw usage(`--${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, positionals = false) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: positionals });
+  } catch (error) {
+    throw usage((error as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+}
+
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
+const SET_STRING_FLAGS = new Set(['--host', '--port']);
+
+/**
+ * `set` takes values that may be negative (`lathe set strip/01/fader -6`), which parseArgs would
+ * read as the short option "-6". Its positionals (number-like ones included) are moved after a
+ * `--` terminator, in their original order; flags and their values stay in front.
+ */
+function setArgs(args: readonly string[]): string[] {
+  const flags: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (NEGATIVE_NUMBER.test(arg) || !arg.startsWith('-')) {
+      positionals.push(arg);
+      continue;
+    }
+    flags.push(arg);
+    const next = args[i + 1];
+    if (SET_STRING_FLAGS.has(arg) && next !== undefined) {
+      flags.push(next);
+      i++;
+    }
+  }
+  return [...flags, '--', ...positionals];
+}
+
+/** Parses the command line; throws LatheError LATHE_USAGE (exit code 2) on anything unknown. */
+export function parseCommand(argv: readonly string[]): Command {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return { name: 'help' };
+    case 'start': {
+      const { values } = parse(rest, {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        audio: { type: 'string' },
+        rate: { type: 'string' },
+        block: { type: 'string' },
+      });
+      const rate = integerFlag('rate', values.rate, 48000, 1, 1_000_000);
+      if (!(SUPPORTED_SAMPLE_RATES as readonly number[]).includes(rate)) {
+        throw usage(`--rate must be one of ${SUPPORTED_SAMPLE_RATES.join(', ')}, got ${rate}`);
+      }
+      const block = integerFlag('block', values.block, 128, 16, 4096);
+      if ((block & (block - 1)) !== 0) throw usage(`--block must be a power of two, got ${block}`);
+      if (values.host?.trim() === '') throw usage('--host must not be empty');
+      if (values.audio?.trim() === '') throw usage('--audio must name a device or "virtual"');
+      return {
+        name: 'start',
+        options: {
+          host: values.host ?? DEFAULT_HOST,
+          port: integerFlag('port', values.port, DEFAULT_PORT, 0, 65535),
+          audio: values.audio,
+          rate,
+          block,
+        },
+      };
+    }
+    case 'devices': {
+      const { values } = parse(rest, { json: { type: 'boolean' } });
+      return { name: 'devices', options: { json: values.json ?? false } };
+    }
+    case 'set': {
+      const { values, positionals } = parse(setArgs(rest), { host: { type: 'string' }, port: { type: 'string' } }, true);
+      if (positionals.length !== 2) throw usage('set takes <param> <value>');
+      const [param, valueText] = positionals as [string, string];
+      const value = Number(valueText);
+      if (valueText.trim() === '' || !Number.isFinite(value)) throw usage(`value must be a number, got "${valueText}"`);
+      return {
+        name: 'set',
+        options: {
+          host: values.host ?? DEFAULT_HOST,
+          port: integerFlag('port', values.port, DEFAULT_PORT, 1, 65535),
+          param,
+          value,
+        },
+      };
+    }
+    default:
+      throw usage(`unknown command "${name}"`);
+  }
+}

@@ -1,0 +1,45 @@
+import { isLatheError } from '../engine/index.ts';
+import { parseCommand } from './cli-options.ts';
+import { devicesCommand } from './devices-command.ts';
+import { setCommand } from './set-command.ts';
+import { defaultCacheDir, startCommand } from './start-command.ts';
+import { USAGE } from './usage.ts';
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const err = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Runs one `lathe` command line; resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (isLatheError(error)) {
+      err(`lathe: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  switch (command.name) {
+    case 'help':
+      out(USAGE);
+      return 0;
+    case 'devices':
+      return devicesCommand(command.options, out);
+    case 'set':
+      return setCommand(command.options, out, err);
+    case 'start': {
+      const shutdown = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      const code = await startCommand(command.options, { out, err, cacheDir: defaultCacheDir(), shutdown });
+      // A worker left in a dead device's native call must not keep the process alive.
+      process.exit(code);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Engine,
+  interfaceCandidates,
+  listAudioDevices,
+  loadDemoMultitrack,
+  LatheError,
+  type AudioSelection,
+  type AudioDeviceList,
+} from '../engine/index.ts';
+import { buildApp } from '../web-panel/index.ts';
+import type { StartOptions } from './cli-options.ts';
+
+export interface StartIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Where the demo stems are cached. */
+  readonly cacheDir: string;
+  /** Resolves when the console should shut down (signals, or a test). */
+  readonly shutdown: Promise<void>;
+}
+
+const STATIC_DIR = fileURLToPath(new URL('../dist/web-panel/', import.meta.url));
+const MAX_STRIPS = 64;
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache');
+  return path.join(base, 'lathe');
+}
+
+function describeDevices(list: AudioDeviceList): string {
+  if (list.devices.length === 0) return `  (none: ${list.reason ?? 'no devices'})\n  virtual`;
+  return [...list.devices.map((d) => `  ${d.name}  (in ${d.maxInputChannels} / out ${d.maxOutputChannels})`), '  virtual'].join('\n');
+}
+
+/** `lathe start`: the engine, the panel, and a clean stop. Returns the exit code. */
+export async function startCommand(options: StartOptions, io: StartIo): Promise<number> {
+  let selection: AudioSelection;
+  let stripCount: number;
+  let useDemo: boolean;
+  if (options.audio === 'virtual') {
+    selection = { kind: 'virtual' };
+    useDemo = true;
+    stripCount = 0;
+  } else {
+    const list = await listAudioDevices();
+    if (options.audio !== undefined) {
+      const device = list.devices.find((d) => d.name === options.audio);
+      if (device === undefined) {
+        io.err(`lathe: no audio device named "${options.audio}". Available devices:\n${describeDevices(list)}`);
+        return 1;
+      }
+      selection = { kind: 'portaudio', candidates: [device.name], required: true };
+      stripCount = Math.min(MAX_STRIPS, Math.max(2, device.maxInputChannels));
+      useDemo = false;
+    } else {
+      const candidates = interfaceCandidates(list.devices);
+      selection = candidates.length === 0 ? { kind: 'virtual' } : { kind: 'portaudio', candidates, required: false };
+      useDemo = true;
+      const widest = Math.max(2, ...list.devices.filter((d) => candidates.includes(d.name)).map((d) => d.maxInputChannels));
+      stripCount = Math.min(MAX_STRIPS, widest);
+      if (candidates.length === 0) io.out(`No audio interface found (${list.reason ?? 'none usable'}); using the virtual interface.`);
+    }
+  }
+
+  const demo = useDemo ? await loadDemoMultitrack(io.cacheDir, options.rate) : null;
+  if (demo !== null) stripCount = Math.max(stripCount, demo.stems.length);
+
+  let engine: Engine;
+  try {
+    engine = await Engine.start({
+      audio: selection,
+      sampleRate: options.rate,
+      blockSize: options.block,
+      stripCount,
+      ...(demo === null ? {} : { stems: demo.stems.map((s) => s.samples), stripLabels: demo.stems.map((s) => s.name) }),
+    });
+  } catch (error) {
+    if (error instanceof LatheError && error.code === 'LATHE_AUDIO_DEVICE_NOT_FOUND') {
+      io.err(`lathe: ${error.message}. Available devices:\n${describeDevices(await listAudioDevices())}`);
+    } else {
+      io.err(`lathe: cannot start audio: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return 1;
+  }
+  engine.on('fault', (reason) => {
+    io.err(`lathe: audio device failed (${reason}); continuing on the virtual clock`);
+  });
+
+  const app = await buildApp({ engine, staticDir: STATIC_DIR });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await engine.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      io.err(`lathe: port ${options.port} on ${options.host} is already in use (another console running? try --port)`);
+    } else {
+      io.err(`lathe: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+    }
+    return 1;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const status = engine.status();
+  io.out(
+    `Lathe is running: http://${host}:${port}/\n` +
+      `  audio: ${status.backend} — ${status.device}, ${status.sampleRate} Hz, ${status.blockSize} frames, ` +
+      `${engine.stripCount} strips${demo === null ? '' : ' (demo multitrack looping)'}`,
+  );
+
+  await io.shutdown;
+  await app.close();
+  await engine.stop();
+  return 0;
+}

@@ -1,0 +1,17 @@
+export const USAGE = `Usage: lathe <command> [options]
+
+Commands:
+  start     Run the console: audio engine and web panel
+            --host H        address the panel listens on (default 127.0.0.1)
+            --port P        panel port (default 8080)
+            --audio DEVICE  audio device name as \`lathe devices\` lists it, or "virtual"
+                            (default: the first real audio interface, else the virtual one)
+            --rate HZ       sample rate: 44100 48000 88200 96000 176400 192000 (default 48000)
+            --block N       frames per block, a power of two 16..4096 (default 128)
+  devices   List audio devices (channels, rates), MIDI ports and serial ports
+            --json          machine-readable output
+  set       Set a parameter on a running console: lathe set <param> <value> [--host H] [--port P]
+            e.g. lathe set strip/01/fader -6   (values in plain units: dB, pan -1..1, mute 0/1)
+  help      Show this text
+
+Exit codes: 0 ok, 1 runtime error, 2 usage error.`;

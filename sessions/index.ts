@@ -1,0 +1,2 @@
+// Public entry of sessions: the SQLite session and snapshot store. Empty until the sessions issue.
+export {};

@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
+import { isLatheError, type EngineStatus, type ParamChange } from '../../engine/index.ts';
+import {
+  encodeMeterFrame,
+  type HelloMessage,
+  type ParamChangedMessage,
+  type ReplyMessage,
+  type ServerMessage,
+} from '../protocol/index.ts';
+import { toAudioStatus } from './audio-status.ts';
+import type { ConsoleEngine } from './console-engine.ts';
+import { parseClientMessage } from './message-validator.ts';
+
+export interface ConsoleSocketOptions {
+  readonly engine: ConsoleEngine;
+  /** Meter frames per second to subscribed clients. */
+  readonly meterRateHz: number;
+  /** How often xruns/load are re-sent when they change. */
+  readonly statusIntervalMs: number;
+}
+
+interface Client {
+  readonly socket: WebSocket;
+  readonly name: string;
+  meters: boolean;
+}
+
+/** A socket that has this much unsent data gets no meter frames until it drains. */
+const METER_BACKPRESSURE_BYTES = 256 * 1024;
+
+/**
+ * `/ws`: the panel's live connection. Sends `hello` (every parameter, the meter layout, the
+ * audio status), then every parameter change from any source, status changes, and binary meter
+ * frames to subscribed clients. Every incoming message is validated; a bad one gets an error
+ * reply and the connection stays open.
+ */
+export const consoleSocket: FastifyPluginAsync<ConsoleSocketOptions> = async (app: FastifyInstance, options) => {
+  const { engine } = options;
+  const clients = new Set<Client>();
+  let nextClient = 1;
+
+  const send = (client: Client, message: ServerMessage): void => {
+    if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(message));
+  };
+  const broadcast = (message: ServerMessage): void => {
+    const text = JSON.stringify(message);
+    for (const client of clients) if (client.socket.readyState === client.socket.OPEN) client.socket.send(text);
+  };
+
+  const onParam = (change: ParamChange): void => {
+    const message: ParamChangedMessage = {
+      type: 'param.changed',
+      param: change.id,
+      value: change.value,
+      position: change.position,
+      source: change.source,
+    };
+    broadcast(message);
+  };
+  engine.params.on('change', onParam);
+
+  let lastStatusText = '';
+  const sendStatusIfChanged = (status: EngineStatus = engine.status()): void => {
+    const audio = toAudioStatus(status);
+    const text = JSON.stringify({ ...audio, dspLoad: Math.round(audio.dspLoad * 100) });
+    if (text === lastStatusText) return;
+    lastStatusText = text;
+    broadcast({ type: 'status', status: audio });
+  };
+  engine.on('status', sendStatusIfChanged);
+  const statusTimer = setInterval(sendStatusIfChanged, options.statusIntervalMs);
+
+  const peak = new Float32Array(engine.meterSlots);
+  const rms = new Float32Array(engine.meterSlots);
+  let meterSequence = 0;
+  const meterTimer = setInterval(() => {
+    let subscribed = false;
+    for (const client of clients) subscribed ||= client.meters;
+    if (!subscribed) return;
+    if (engine.readMeters(peak, rms) === 0) return;
+    const frame = Buffer.from(encodeMeterFrame(meterSequence++, peak, rms));
+    for (const client of clients) {
+      if (client.meters && client.socket.readyState === client.socket.OPEN) {
+        if (client.socket.bufferedAmount < METER_BACKPRESSURE_BYTES) client.socket.send(frame, { binary: true });
+      }
+    }
+  }, 1000 / options.meterRateHz);
+
+  app.addHook('onClose', () => {
+    clearInterval(meterTimer);
+    clearInterval(statusTimer);
+    engine.params.off('change', onParam);
+    engine.off('status', sendStatusIfChanged);
+    for (const client of clients) client.socket.close(1001, 'server shutting down');
+  });
+
+  app.get('/ws', { websocket: true }, (socket) => {
+    const client: Client = { socket, name: `panel:${nextClient++}`, meters: false };
+    clients.add(client);
+    const hello: HelloMessage = {
+      type: 'hello',
+      params: engine.params.specs.map((spec) => ({
+        param: spec.id,
+        label: spec.label,
+        unit: spec.unit,
+        min: spec.min,
+        max: spec.max,
+        default: spec.default,
+        taper: spec.taper,
+        value: engine.params.get(spec.id),
+        position: engine.params.position(spec.id),
+      })),
+      meters: engine.meterLayout(),
+      status: toAudioStatus(engine.status()),
+    };
+    send(client, hello);
+
+    socket.on('message', (data, isBinary) => {
+      const reply = (id: number | null, error?: { code: string; message: string }): void => {
+        const message: ReplyMessage =
+          error === undefined ? { type: 'reply', id, ok: true } : { type: 'reply', id, ok: false, error };
+        send(client, message);
+      };
+      if (isBinary) {
+        reply(null, { code: 'LATHE_MESSAGE_INVALID', message: 'binary messages are not accepted' });
+        return;
+      }
+      const parsed = parseClientMessage(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+      if (!parsed.ok) {
+        reply(parsed.id, { code: parsed.code, message: parsed.error });
+        return;
+      }
+      const message = parsed.message;
+      const id = message.id ?? null;
+      try {
+        switch (message.type) {
+          case 'param.set':
+            engine.params.set(message.param, message.value, client.name);
+            break;
+          case 'param.setPosition':
+            engine.params.setPosition(message.param, message.position, client.name);
+            break;
+          case 'meters.subscribe':
+            client.meters = message.enabled;
+            break;
+        }
+        reply(id);
+      } catch (error) {
+        if (!isLatheError(error)) throw error;
+        reply(id, { code: error.code, message: error.message });
+      }
+    });
+    socket.on('close', () => clients.delete(client));
+    socket.on('error', () => clients.delete(client));
+  });
+};
