@@ -26,6 +26,14 @@ export interface EngineOptions {
 
 export interface EngineStatus extends EngineStatusSnapshot {
   readonly device: string;
+  /**
+   * Share of wall time the audio worker was busy over the last second (its event-loop
+   * utilisation): processing time / block duration, averaged. The block loop itself reads no
+   * clock, because every clock in Node 20 allocates.
+   */
+  readonly dspLoad: number;
+  /** Highest dspLoad over any one-second window since start (or the last xrun reset). */
+  readonly peakDspLoad: number;
   /** Why the engine is on the virtual clock after a device failure, if it is. */
   readonly fault: string | null;
 }
@@ -65,6 +73,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   private fault: string | null = null;
   private measuring = false;
   private stopped = false;
+  private dspLoad = 0;
+  private peakDspLoad = 0;
+  private loadTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: EngineOptions) {
     super();
@@ -113,6 +124,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           case 'ready':
             clearTimeout(timer);
             engine.device = message.device;
+            engine.startLoadMeter();
             resolve(engine);
             break;
           case 'error':
@@ -139,7 +151,24 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   status(): EngineStatus {
-    return { ...this.statusBlock.snapshot(), device: this.device, fault: this.fault };
+    return {
+      ...this.statusBlock.snapshot(),
+      device: this.device,
+      fault: this.fault,
+      dspLoad: this.dspLoad,
+      peakDspLoad: this.peakDspLoad,
+    };
+  }
+
+  private startLoadMeter(): void {
+    let previous = this.worker.performance.eventLoopUtilization();
+    this.loadTimer = setInterval(() => {
+      const now = this.worker.performance.eventLoopUtilization();
+      this.dspLoad = this.worker.performance.eventLoopUtilization(now, previous).utilization;
+      this.peakDspLoad = Math.max(this.peakDspLoad, this.dspLoad);
+      previous = now;
+    }, 1000);
+    this.loadTimer.unref();
   }
 
   /** Meter slot names in slot order: strips (1 slot each), then the master (2 slots). */
@@ -161,6 +190,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   resetXruns(): void {
+    this.peakDspLoad = 0;
     this.events.push(ENGINE_EVENT.RESET_XRUNS, 0, 0);
   }
 
@@ -201,6 +231,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.loadTimer);
     this.post({ type: 'stop' });
     const exited = new Promise<void>((resolve) => {
       this.worker.once('exit', () => resolve());

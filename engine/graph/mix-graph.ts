@@ -1,9 +1,9 @@
-import { dbToGain } from '../dsp/decibels.ts';
-import { balanceLeftGain, balanceRightGain, panLeftGain, panRightGain } from '../dsp/pan-law.ts';
+import { SILENCE_DB } from '../dsp/decibels.ts';
 import { linearRampBlockStep, onePoleBlockCoefficient } from '../dsp/smoothing.ts';
 import type { MeterBlock } from '../meters/meter-block.ts';
 import { masterParamIndex, PARAMS_PER_STRIP, stripParamIndex } from '../params/mix-params.ts';
 import type { ParamSpec } from '../params/param-spec.ts';
+import type { ParamTable } from '../params/param-table.ts';
 
 export interface MixGraphOptions {
   readonly stripCount: number;
@@ -35,10 +35,15 @@ export class MixGraph {
   private readonly timesMs: Float64Array;
   private readonly isRamp: Uint8Array;
   private readonly mixLeft: Float32Array;
+  /** This block's meter values per slot (strips, then master L/R), committed in one call. */
+  private readonly blockPeak: Float32Array;
+  private readonly blockSumSquares: Float64Array;
   /** Per strip: linear gain and pan gains at the end of the previous block. */
   private readonly lastGain: Float64Array;
   private readonly lastLeft: Float64Array;
   private readonly lastRight: Float64Array;
+  /** Master left/right gains (fader, mute and balance) at the end of the previous block. */
+  private readonly masterGains: Float64Array;
   private readonly mixRight: Float32Array;
   private coefficientsFrames = -1;
   private readonly coefficients: Float64Array;
@@ -63,13 +68,23 @@ export class MixGraph {
     this.lastGain = new Float64Array(options.stripCount);
     this.lastLeft = new Float64Array(options.stripCount);
     this.lastRight = new Float64Array(options.stripCount);
+    this.masterGains = new Float64Array(2);
     for (let s = 0; s < options.stripCount; s++) this.resetRamp(s);
+    this.computeMasterGains();
+    this.blockPeak = new Float32Array(meterSlotCount(options.stripCount));
+    this.blockSumSquares = new Float64Array(meterSlotCount(options.stripCount));
     this.mixLeft = new Float32Array(options.maxBlockFrames);
     this.mixRight = new Float32Array(options.maxBlockFrames);
   }
 
-  /** Audio thread: new target in plain units (smoothed towards). Allocates nothing. */
+  /** New target in plain units (smoothed towards). For tests and set-up: a double argument boxes. */
   setTarget(index: number, value: number): void {
+    if (index >= 0 && index < this.target.length && value === value) this.target[index] = value;
+  }
+
+  /** Audio thread: take parameter `index`'s new target from the shared table. Allocates nothing. */
+  pullTarget(index: number, table: ParamTable): void {
+    const value = table.read(index);
     if (index >= 0 && index < this.target.length && value === value) this.target[index] = value;
   }
 
@@ -80,22 +95,57 @@ export class MixGraph {
       this.current[index] = value;
       const strip = Math.floor(index / PARAMS_PER_STRIP);
       if (strip < this.stripCount) this.resetRamp(strip);
+      else this.computeMasterGains();
     }
   }
 
   /** Makes the strip's next block start from its current values (no ramp from the old ones). */
   private resetRamp(strip: number): void {
-    const fader = stripParamIndex(strip, 'fader');
-    const gain = this.gainNow(fader);
-    const pan = this.current[fader + 1]!;
-    this.lastGain[strip] = gain;
-    this.lastLeft[strip] = gain * panLeftGain(pan);
-    this.lastRight[strip] = gain * panRightGain(pan);
+    this.computeStripGains(strip);
   }
 
-  /** Current (smoothed) value, for tests and diagnostics. */
-  currentValue(index: number): number {
-    return this.current[index] ?? Number.NaN;
+  /**
+   * Audio thread: advance a strip's smoothers by one block and store its end-of-block gains.
+   * Integer arguments only and no return value: doubles crossing a call that V8 does not
+   * inline are boxed, i.e. allocated.
+   */
+  private advanceStrip(strip: number): void {
+    const fader = stripParamIndex(strip, 'fader');
+    this.advance(fader);
+    this.advance(fader + 1);
+    this.advance(fader + 2);
+    this.computeStripGains(strip);
+  }
+
+  private computeStripGains(strip: number): void {
+    const fader = stripParamIndex(strip, 'fader');
+    const db = this.current[fader]!;
+    const gain = (db <= SILENCE_DB ? 0 : Math.pow(10, db / 20)) * (1 - this.current[fader + 2]!);
+    // Constant-power pan, -3 dB at centre: angle = (pan + 1) * pi / 4, L = cos, R = sin.
+    const angle = ((this.current[fader + 1]! + 1) * Math.PI) / 4;
+    this.lastGain[strip] = gain;
+    this.lastLeft[strip] = gain * Math.cos(angle);
+    this.lastRight[strip] = gain * Math.sin(angle);
+  }
+
+  /** Audio thread: advance the master's smoothers and store its left/right gains. */
+  private advanceMaster(): void {
+    const fader = masterParamIndex(this.stripCount, 'fader');
+    this.advance(fader);
+    this.advance(fader + 1);
+    this.advance(fader + 2);
+    this.computeMasterGains();
+  }
+
+  private computeMasterGains(): void {
+    const fader = masterParamIndex(this.stripCount, 'fader');
+    const db = this.current[fader]!;
+    const gain = (db <= SILENCE_DB ? 0 : Math.pow(10, db / 20)) * (1 - this.current[fader + 2]!);
+    const balance = this.current[fader + 1]!;
+    // Balance: centre is unity on both sides; the far side follows the constant-power law.
+    const angle = ((balance + 1) * Math.PI) / 4;
+    this.masterGains[0] = gain * (balance <= 0 ? 1 : Math.SQRT2 * Math.cos(angle));
+    this.masterGains[1] = gain * (balance >= 0 ? 1 : Math.SQRT2 * Math.sin(angle));
   }
 
   /**
@@ -119,24 +169,16 @@ export class MixGraph {
     left.fill(0, 0, n);
     right.fill(0, 0, n);
     const inverseFrames = n > 0 ? 1 / n : 0;
-    if (meters !== null) meters.beginBlock();
 
     for (let s = 0; s < this.stripCount; s++) {
-      const fader = stripParamIndex(s, 'fader');
-      this.advance(fader);
-      this.advance(fader + 1);
-      this.advance(fader + 2);
       // Ramp from where the previous block ended to where the smoothed values are now.
       const gain0 = this.lastGain[s]!;
       const left0 = this.lastLeft[s]!;
       const right0 = this.lastRight[s]!;
-      const gain1 = this.gainNow(fader);
-      const pan1 = this.current[fader + 1]!;
-      const left1 = gain1 * panLeftGain(pan1);
-      const right1 = gain1 * panRightGain(pan1);
-      this.lastGain[s] = gain1;
-      this.lastLeft[s] = left1;
-      this.lastRight[s] = right1;
+      this.advanceStrip(s);
+      const gain1 = this.lastGain[s]!;
+      const left1 = this.lastLeft[s]!;
+      const right1 = this.lastRight[s]!;
       let peak = 0;
       let sumSquares = 0;
       if (s < inputChannels) {
@@ -159,21 +201,15 @@ export class MixGraph {
           sumSquares += y * y;
         }
       }
-      if (meters !== null) meters.accumulate(s, peak, sumSquares);
+      this.blockPeak[s] = peak;
+      this.blockSumSquares[s] = sumSquares;
     }
 
-    const master = masterParamIndex(this.stripCount, 'fader');
-    const masterGain0 = this.gainNow(master);
-    const balance0 = this.current[master + 1]!;
-    this.advance(master);
-    this.advance(master + 1);
-    this.advance(master + 2);
-    const masterGain1 = this.gainNow(master);
-    const balance1 = this.current[master + 1]!;
-    const ml0 = masterGain0 * balanceLeftGain(balance0);
-    const mr0 = masterGain0 * balanceRightGain(balance0);
-    const ml1 = masterGain1 * balanceLeftGain(balance1);
-    const mr1 = masterGain1 * balanceRightGain(balance1);
+    const ml0 = this.masterGains[0]!;
+    const mr0 = this.masterGains[1]!;
+    this.advanceMaster();
+    const ml1 = this.masterGains[0]!;
+    const mr1 = this.masterGains[1]!;
     const stepL = (ml1 - ml0) * inverseFrames;
     const stepR = (mr1 - mr0) * inverseFrames;
     let gl = ml0;
@@ -196,11 +232,11 @@ export class MixGraph {
       sumL += l * l;
       sumR += r * r;
     }
-    if (meters !== null) {
-      meters.accumulate(this.stripCount, peakL, sumL);
-      meters.accumulate(this.stripCount + 1, peakR, sumR);
-      meters.endBlock(n);
-    }
+    this.blockPeak[this.stripCount] = peakL;
+    this.blockPeak[this.stripCount + 1] = peakR;
+    this.blockSumSquares[this.stripCount] = sumL;
+    this.blockSumSquares[this.stripCount + 1] = sumR;
+    if (meters !== null) meters.commitBlock(this.blockPeak, this.blockSumSquares, n);
     this.writeOutput(output, outputChannels, n);
   }
 
@@ -216,11 +252,6 @@ export class MixGraph {
       output[base + 1] = right[i]!;
       for (let c = 2; c < outputChannels; c++) output[base + c] = 0;
     }
-  }
-
-  /** Linear gain of a fader index including its mute (the index + 2), from current values. */
-  private gainNow(faderIndex: number): number {
-    return dbToGain(this.current[faderIndex]!) * (1 - this.current[faderIndex + 2]!);
   }
 
   private advance(index: number): void {

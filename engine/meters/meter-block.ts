@@ -14,12 +14,11 @@ export class MeterBlock {
   readonly buffer: SharedArrayBuffer;
   readonly slots: number;
   private readonly control: Int32Array;
-  private readonly peak: [Float32Array, Float32Array];
-  private readonly sumSquares: [Float64Array, Float64Array];
+  private readonly peak0: Float32Array;
+  private readonly peak1: Float32Array;
+  private readonly sums0: Float64Array;
+  private readonly sums1: Float64Array;
   private readonly frames: Float64Array;
-  private writeBank: Float32Array;
-  private writeSums: Float64Array;
-  private writeBankIndex = 0;
 
   private constructor(buffer: SharedArrayBuffer, slots: number) {
     this.buffer = buffer;
@@ -28,17 +27,13 @@ export class MeterBlock {
     let offset = CONTROL_WORDS * 4;
     this.frames = new Float64Array(buffer, offset, 2);
     offset += 16;
-    const sums0 = new Float64Array(buffer, offset, slots);
+    this.sums0 = new Float64Array(buffer, offset, slots);
     offset += slots * 8;
-    const sums1 = new Float64Array(buffer, offset, slots);
+    this.sums1 = new Float64Array(buffer, offset, slots);
     offset += slots * 8;
-    const peak0 = new Float32Array(buffer, offset, slots);
+    this.peak0 = new Float32Array(buffer, offset, slots);
     offset += slots * 4;
-    const peak1 = new Float32Array(buffer, offset, slots);
-    this.peak = [peak0, peak1];
-    this.sumSquares = [sums0, sums1];
-    this.writeBank = peak0;
-    this.writeSums = sums0;
+    this.peak1 = new Float32Array(buffer, offset, slots);
   }
 
   static byteLength(slots: number): number {
@@ -54,24 +49,24 @@ export class MeterBlock {
     return new MeterBlock(buffer, slots);
   }
 
-  /** Audio thread: start writing one block's meters. Allocates nothing. */
-  beginBlock(): void {
-    Atomics.add(this.control, WRITER_SEQUENCE, 1);
-    this.writeBankIndex = Atomics.load(this.control, ACTIVE) & 1;
-    this.writeBank = this.peak[this.writeBankIndex]!;
-    this.writeSums = this.sumSquares[this.writeBankIndex]!;
-  }
-
-  /** Audio thread: fold one slot's block peak (linear, >= 0) and sum of squares in. Allocates nothing. */
-  accumulate(slot: number, blockPeak: number, blockSumSquares: number): void {
-    if (blockPeak > this.writeBank[slot]! || blockPeak !== blockPeak) this.writeBank[slot] = blockPeak;
-    this.writeSums[slot] = this.writeSums[slot]! + blockSumSquares;
-  }
-
-  /** Audio thread: finish the block of `frames` frames. Allocates nothing. */
-  endBlock(frames: number): void {
-    this.frames[this.writeBankIndex] = this.frames[this.writeBankIndex]! + frames;
-    Atomics.add(this.control, WRITER_SEQUENCE, 1);
+  /**
+   * Audio thread: fold one block's per-slot peaks (linear, >= 0) and sums of squares over
+   * `frames` frames into the active bank. One call per block with typed arrays: passing doubles
+   * to a method per slot would box each of them. Allocates nothing.
+   */
+  commitBlock(blockPeak: Float32Array, blockSumSquares: Float64Array, frames: number): void {
+    const control = this.control;
+    Atomics.add(control, WRITER_SEQUENCE, 1);
+    const bank = Atomics.load(control, ACTIVE) & 1;
+    const peak = bank === 0 ? this.peak0 : this.peak1;
+    const sums = bank === 0 ? this.sums0 : this.sums1;
+    for (let i = 0; i < this.slots; i++) {
+      const p = blockPeak[i]!;
+      if (p > peak[i]! || p !== p) peak[i] = p;
+      sums[i] = sums[i]! + blockSumSquares[i]!;
+    }
+    this.frames[bank] = this.frames[bank]! + frames;
+    Atomics.add(control, WRITER_SEQUENCE, 1);
   }
 
   /**
@@ -92,8 +87,8 @@ export class MeterBlock {
       Atomics.store(this.control, ACTIVE, old);
       return 0;
     }
-    const peak = this.peak[old]!;
-    const sums = this.sumSquares[old]!;
+    const peak = old === 0 ? this.peak0 : this.peak1;
+    const sums = old === 0 ? this.sums0 : this.sums1;
     const frames = this.frames[old]!;
     for (let i = 0; i < this.slots; i++) {
       peakOut[i] = peak[i]!;

@@ -1,30 +1,23 @@
 import type { BackendKind } from '../audio/audio-backend.ts';
 
-/**
- * Audio worker -> main status words in a SharedArrayBuffer (Int32, atomic).
- * Loads are in parts per million of the block duration.
- */
+/** Audio worker -> main status words in a SharedArrayBuffer (Int32, atomic). */
 const FIELDS = {
   backend: 0,
   xruns: 1,
   blocks: 2,
-  loadPpm: 3,
-  peakLoadPpm: 4,
-  sampleRate: 5,
-  blockSize: 6,
-  inputChannels: 7,
-  outputChannels: 8,
-  faults: 9,
+  sampleRate: 3,
+  blockSize: 4,
+  inputChannels: 5,
+  outputChannels: 6,
+  faults: 7,
 } as const;
-const WORDS = 10;
+const WORDS = 8;
 const BACKEND_CODES: readonly BackendKind[] = ['portaudio', 'virtual', 'file'];
 
 export interface EngineStatusSnapshot {
   readonly backend: BackendKind;
   readonly xruns: number;
   readonly blocks: number;
-  readonly dspLoad: number;
-  readonly peakDspLoad: number;
   readonly sampleRate: number;
   readonly blockSize: number;
   readonly inputChannels: number;
@@ -50,12 +43,15 @@ export class EngineStatusBlock {
     Atomics.store(this.words, FIELDS.outputChannels, outputs);
   }
 
-  /** Audio thread, once per block. Allocates nothing. */
-  publishBlock(xruns: number, load: number, peakLoad: number): void {
-    Atomics.store(this.words, FIELDS.xruns, xruns);
-    Atomics.add(this.words, FIELDS.blocks, 1);
-    Atomics.store(this.words, FIELDS.loadPpm, Math.round(load * 1e6));
-    Atomics.store(this.words, FIELDS.peakLoadPpm, Math.round(peakLoad * 1e6));
+  /**
+   * Audio thread, once per block. Allocates nothing. Plain stores: this thread is the only
+   * writer, an aligned int32 store cannot tear, and counters need no ordering (Atomics calls
+   * from a method allocated in measurements on Node 20).
+   */
+  publishBlock(xruns: number): void {
+    const words = this.words;
+    words[FIELDS.xruns] = xruns;
+    words[FIELDS.blocks] = (words[FIELDS.blocks]! + 1) | 0;
   }
 
   addFault(): void {
@@ -68,8 +64,6 @@ export class EngineStatusBlock {
       backend: BACKEND_CODES[Atomics.load(w, FIELDS.backend)] ?? 'virtual',
       xruns: Atomics.load(w, FIELDS.xruns),
       blocks: Atomics.load(w, FIELDS.blocks),
-      dspLoad: Atomics.load(w, FIELDS.loadPpm) / 1e6,
-      peakDspLoad: Atomics.load(w, FIELDS.peakLoadPpm) / 1e6,
       sampleRate: Atomics.load(w, FIELDS.sampleRate),
       blockSize: Atomics.load(w, FIELDS.blockSize),
       inputChannels: Atomics.load(w, FIELDS.inputChannels),

@@ -10,13 +10,33 @@ describe('lathe usage errors (real command)', () => {
   const cases: [string, string[], string][] = [
     ['an unknown flag', ['start', '--bogus'], "lathe: Unknown option '--bogus'"],
     ['an unknown command', ['frobnicate'], 'lathe: unknown command "frobnicate"'],
-    ['a port that is not a number', ['start', '--port', 'abc'], 'lathe: --port must be a whole number, got "abc"'],
-    ['a port out of range', ['start', '--port', '70000'], 'lathe: --port must be between 0 and 65535, got 70000'],
-    ['an unsupported rate', ['start', '--rate', '12345'], 'lathe: --rate must be one of 44100, 48000, 88200, 96000, 176400, 192000, got 12345'],
-    ['a block that is not a power of two', ['start', '--block', '100'], 'lathe: --block must be a power of two, got 100'],
+    [
+      'a port that is not a number',
+      ['start', '--port', 'abc'],
+      'lathe: --port must be a whole number, got "abc"',
+    ],
+    [
+      'a port out of range',
+      ['start', '--port', '70000'],
+      'lathe: --port must be between 0 and 65535, got 70000',
+    ],
+    [
+      'an unsupported rate',
+      ['start', '--rate', '12345'],
+      'lathe: --rate must be one of 44100, 48000, 88200, 96000, 176400, 192000, got 12345',
+    ],
+    [
+      'a block that is not a power of two',
+      ['start', '--block', '100'],
+      'lathe: --block must be a power of two, got 100',
+    ],
     ['a block out of range', ['start', '--block', '8'], 'lathe: --block must be between 16 and 4096, got 8'],
     ['set without a value', ['set', 'strip/01/fader'], 'lathe: set takes <param> <value>'],
-    ['set with a value that is not a number', ['set', 'strip/01/fader', 'loud'], 'lathe: value must be a number, got "loud"'],
+    [
+      'set with a value that is not a number',
+      ['set', 'strip/01/fader', 'loud'],
+      'lathe: value must be a number, got "loud"',
+    ],
     ['an unknown flag on devices', ['devices', '--yaml'], "lathe: Unknown option '--yaml'"],
   ];
 
@@ -38,7 +58,8 @@ describe('lathe help', () => {
       const result = await runner.run(args);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^Usage: lathe /);
-      for (const command of ['start', 'devices', 'set', 'help']) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+      for (const command of ['start', 'devices', 'set', 'help'])
+        expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
       expect(result.stderr).toBe('');
     });
   }
@@ -54,8 +75,23 @@ describe('parseCommand', () => {
 
   it('start with every flag', () => {
     expect(
-      parseCommand(['start', '--host', '0.0.0.0', '--port', '0', '--audio', 'virtual', '--rate', '96000', '--block', '256']),
-    ).toEqual({ name: 'start', options: { host: '0.0.0.0', port: 0, audio: 'virtual', rate: 96000, block: 256 } });
+      parseCommand([
+        'start',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--audio',
+        'virtual',
+        '--rate',
+        '96000',
+        '--block',
+        '256',
+      ]),
+    ).toEqual({
+      name: 'start',
+      options: { host: '0.0.0.0', port: 0, audio: 'virtual', rate: 96000, block: 256 },
+    });
   });
 
   it('set defaults and negative values (as in the usage text: lathe set strip/01/fader -6)', () => {
@@ -69,15 +105,21 @@ describe('parseCommand', () => {
     expect(parseCommand(['set', '--port', '9000', 'strip/01/fader', '--', '-12.5'])).toMatchObject({
       options: { param: 'strip/01/fader', value: -12.5, port: 9000 },
     });
-    expect(parseCommand(['set', '--host=::1', 'master/fader', '3'])).toMatchObject({ options: { host: '::1', value: 3 } });
+    expect(parseCommand(['set', '--host=::1', 'master/fader', '3'])).toMatchObject({
+      options: { host: '::1', value: 3 },
+    });
   });
 
   it('set still rejects unknown flags and misplaced arguments', () => {
-    expect(() => parseCommand(['set', 'strip/01/fader', '-6', '--bogus'])).toThrow("Unknown option '--bogus'");
+    expect(() => parseCommand(['set', 'strip/01/fader', '-6', '--bogus'])).toThrow(
+      "Unknown option '--bogus'",
+    );
     expect(() => parseCommand(['set', 'strip/01/fader', '-x'])).toThrow("Unknown option '-x'");
     expect(() => parseCommand(['set', 'strip/01/fader', '-6', '1'])).toThrow('set takes <param> <value>');
     expect(() => parseCommand(['set', 'strip/01/fader', '-6', '--port'])).toThrow(/--port/);
-    expect(() => parseCommand(['set', 'strip/01/fader', '-6', '--port', '0'])).toThrow('--port must be between 1 and 65535, got 0');
+    expect(() => parseCommand(['set', 'strip/01/fader', '-6', '--port', '0'])).toThrow(
+      '--port must be between 1 and 65535, got 0',
+    );
   });
 
   it('devices', () => {

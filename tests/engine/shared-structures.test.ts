@@ -37,14 +37,8 @@ describe('EventRing', () => {
 describe('MeterBlock (max since last read)', () => {
   it('returns the maximum and the RMS of everything since the last read, then clears', () => {
     const meters = MeterBlock.create(2);
-    meters.beginBlock();
-    meters.accumulate(0, 0.25, 10 * 0.25 * 0.25);
-    meters.accumulate(1, 0.5, 0);
-    meters.endBlock(10);
-    meters.beginBlock();
-    meters.accumulate(0, 0.75, 10 * 0.75 * 0.75);
-    meters.accumulate(1, 0.125, 0);
-    meters.endBlock(10);
+    meters.commitBlock(Float32Array.of(0.25, 0.5), Float64Array.of(10 * 0.25 * 0.25, 0), 10);
+    meters.commitBlock(Float32Array.of(0.75, 0.125), Float64Array.of(10 * 0.75 * 0.75, 0), 10);
     const peak = new Float32Array(2);
     const rms = new Float32Array(2);
     expect(meters.read(peak, rms)).toBe(20);
@@ -64,7 +58,7 @@ describe('MeterBlock (max since last read)', () => {
       const sums = [new Float64Array(workerData.buffer, 32, 1), new Float64Array(workerData.buffer, 40, 1)];
       const peaks = [new Float32Array(workerData.buffer, 48, 1), new Float32Array(workerData.buffer, 52, 1)];
       for (let k = 0; k < workerData.blocks; k++) {
-        // The same protocol as MeterBlock.beginBlock/accumulate/endBlock.
+        // The same protocol as MeterBlock.commitBlock.
         Atomics.add(control, 1, 1);
         const bank = Atomics.load(control, 0) & 1;
         const blockPeak = (k % 1000) / 1000;

@@ -73,12 +73,20 @@ export class LatheProcess {
           resolve(match);
         } else if (!this.running) {
           done();
-          reject(new Error(`lathe exited (code ${this.child.exitCode}) before printing ${pattern}\nstdout: ${this.out}\nstderr: ${this.errText}`));
+          reject(
+            new Error(
+              `lathe exited (code ${this.child.exitCode}) before printing ${pattern}\nstdout: ${this.out}\nstderr: ${this.errText}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`no ${pattern} on stdout within ${timeoutMs} ms\nstdout: ${this.out}\nstderr: ${this.errText}`));
+        reject(
+          new Error(
+            `no ${pattern} on stdout within ${timeoutMs} ms\nstdout: ${this.out}\nstderr: ${this.errText}`,
+          ),
+        );
       }, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
@@ -93,7 +101,15 @@ export class LatheProcess {
   waitForExit(timeoutMs: number): Promise<LatheExit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`lathe still running after ${timeoutMs} ms\nstdout: ${this.out}\nstderr: ${this.errText}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `lathe still running after ${timeoutMs} ms\nstdout: ${this.out}\nstderr: ${this.errText}`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     return Promise.race([this.exited, timeout]).finally(() => clearTimeout(timer));
   }

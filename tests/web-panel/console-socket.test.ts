@@ -72,7 +72,11 @@ class PanelClient {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.texts.map((r) => r.message))}`));
+        reject(
+          new Error(
+            `no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.texts.map((r) => r.message))}`,
+          ),
+        );
       }, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
@@ -89,12 +93,15 @@ class PanelClient {
 
   changed(param: string): Promise<Received<Extract<ServerMessage, { type: 'param.changed' }>>> {
     return this.waitFor(
-      (m): m is Extract<ServerMessage, { type: 'param.changed' }> => m.type === 'param.changed' && m.param === param,
+      (m): m is Extract<ServerMessage, { type: 'param.changed' }> =>
+        m.type === 'param.changed' && m.param === param,
     );
   }
 
   reply(id: number | null): Promise<Received<Extract<ServerMessage, { type: 'reply' }>>> {
-    return this.waitFor((m): m is Extract<ServerMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id);
+    return this.waitFor(
+      (m): m is Extract<ServerMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id,
+    );
   }
 
   /** Sends a request with a fresh id and resolves with its reply message. */
@@ -116,7 +123,9 @@ class PanelClient {
 }
 
 function decode(frame: Buffer): MeterFrame | null {
-  return decodeMeterFrame(frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer);
+  return decodeMeterFrame(
+    frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer,
+  );
 }
 
 describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
@@ -131,14 +140,20 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
   };
 
   beforeEach(async () => {
-    engine = await Engine.start({ audio: { kind: 'virtual' }, sampleRate: 48000, blockSize: 128, stripCount: 2 });
+    engine = await Engine.start({
+      audio: { kind: 'virtual' },
+      sampleRate: 48000,
+      blockSize: 128,
+      stripCount: 2,
+    });
     app = await buildApp({ engine, staticDir: '/nonexistent' });
     await app.ready();
   });
 
   afterEach(async () => {
     try {
-      for (const client of clients) expect(client.invalid, 'server messages that fail the ServerMessage schema').toEqual([]);
+      for (const client of clients)
+        expect(client.invalid, 'server messages that fail the ServerMessage schema').toEqual([]);
     } finally {
       for (const client of clients) client.socket.terminate();
       clients = [];
@@ -169,13 +184,36 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
 
       for (const prefix of ['strip/01', 'strip/02', 'master']) {
         const fader = hello.params.find((p) => p.param === `${prefix}/fader`)!;
-        expect(fader).toMatchObject({ unit: 'dB', min: -144, max: 6, default: 0, taper: 'faderdB', value: 0 });
+        expect(fader).toMatchObject({
+          unit: 'dB',
+          min: -144,
+          max: 6,
+          default: 0,
+          taper: 'faderdB',
+          value: 0,
+        });
         expect(fader.position).toBeCloseTo(UNITY_POSITION, 9);
         expect(fader.position).toBeCloseTo(0.78179, 5);
         const pan = hello.params.find((p) => p.param === `${prefix}/pan`)!;
-        expect(pan).toMatchObject({ unit: 'pan', min: -1, max: 1, default: 0, taper: 'linear', value: 0, position: 0.5 });
+        expect(pan).toMatchObject({
+          unit: 'pan',
+          min: -1,
+          max: 1,
+          default: 0,
+          taper: 'linear',
+          value: 0,
+          position: 0.5,
+        });
         const mute = hello.params.find((p) => p.param === `${prefix}/mute`)!;
-        expect(mute).toMatchObject({ unit: 'bool', min: 0, max: 1, default: 0, taper: 'stepped', value: 0, position: 0 });
+        expect(mute).toMatchObject({
+          unit: 'bool',
+          min: 0,
+          max: 1,
+          default: 0,
+          taper: 'stepped',
+          value: 0,
+          position: 0,
+        });
       }
       expect(hello.params.find((p) => p.param === 'strip/01/fader')!.label).toBe('Ch 1 fader');
       expect(hello.params.find((p) => p.param === 'master/pan')!.label).toBe('Master balance');
@@ -185,7 +223,12 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
         { name: 'strip/02', channels: 1 },
         { name: 'master', channels: 2 },
       ]);
-      expect(hello.status).toMatchObject({ backend: 'virtual', sampleRate: 48000, blockSize: 128, outputChannels: 2 });
+      expect(hello.status).toMatchObject({
+        backend: 'virtual',
+        sampleRate: 48000,
+        blockSize: 128,
+        outputChannels: 2,
+      });
       expect(hello.status.fault).toBeUndefined();
     });
 
@@ -194,7 +237,10 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       engine.params.set('master/mute', 1, 'test');
       const client = await connect();
       const { message: hello } = await client.hello();
-      expect(hello.params.find((p) => p.param === 'strip/02/fader')).toMatchObject({ value: -12, default: 0 });
+      expect(hello.params.find((p) => p.param === 'strip/02/fader')).toMatchObject({
+        value: -12,
+        default: 0,
+      });
       expect(hello.params.find((p) => p.param === 'master/mute')).toMatchObject({ value: 1, position: 1 });
     });
   });
@@ -207,7 +253,9 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       await b.hello();
 
       const sentAt = performance.now();
-      a.socket.send(JSON.stringify({ type: 'param.setPosition', id: 7, param: 'strip/01/fader', position: 0.5 }));
+      a.socket.send(
+        JSON.stringify({ type: 'param.setPosition', id: 7, param: 'strip/01/fader', position: 0.5 }),
+      );
       const atB = await b.changed('strip/01/fader');
       const elapsedMs = atB.at - sentAt;
 
@@ -245,12 +293,20 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       const a = await connect();
       const b = await connect();
 
-      expect(await a.request({ type: 'param.set', param: 'strip/01/fader', value: -6 })).toEqual({ type: 'reply', id: 1, ok: true });
+      expect(await a.request({ type: 'param.set', param: 'strip/01/fader', value: -6 })).toEqual({
+        type: 'reply',
+        id: 1,
+        ok: true,
+      });
       const minus6 = (await b.changed('strip/01/fader')).message;
       expect(minus6).toMatchObject({ value: -6, source: 'panel:1' });
       expect(minus6.position).toBeCloseTo(Math.pow((6 * -6 * (Math.log2(10) / 20) + 192) / 198, 8), 9);
 
-      expect(await a.request({ type: 'param.set', param: 'strip/01/fader', value: 100 })).toEqual({ type: 'reply', id: 2, ok: true });
+      expect(await a.request({ type: 'param.set', param: 'strip/01/fader', value: 100 })).toEqual({
+        type: 'reply',
+        id: 2,
+        ok: true,
+      });
       // +6 dB is just under the top of the fader law (the top, gain 2, is +6.02 dB).
       const plus6 = (await b.changed('strip/01/fader')).message;
       expect(plus6).toMatchObject({ value: 6, source: 'panel:1' });
@@ -258,10 +314,18 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       expect(plus6.position).toBeCloseTo(0.99917, 5);
       expect(engine.params.get('strip/01/fader')).toBe(6);
 
-      expect(await a.request({ type: 'param.set', param: 'master/fader', value: -1000 })).toEqual({ type: 'reply', id: 3, ok: true });
+      expect(await a.request({ type: 'param.set', param: 'master/fader', value: -1000 })).toEqual({
+        type: 'reply',
+        id: 3,
+        ok: true,
+      });
       expect((await b.changed('master/fader')).message).toMatchObject({ value: -144, position: 0 });
 
-      expect(await a.request({ type: 'param.set', param: 'strip/02/mute', value: 0.7 })).toEqual({ type: 'reply', id: 4, ok: true });
+      expect(await a.request({ type: 'param.set', param: 'strip/02/mute', value: 0.7 })).toEqual({
+        type: 'reply',
+        id: 4,
+        ok: true,
+      });
       expect((await b.changed('strip/02/mute')).message).toMatchObject({ value: 1, position: 1 });
     });
   });
@@ -273,7 +337,13 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       await a.hello();
       await b.hello();
       engine.params.set('strip/02/pan', 0.5, 'test');
-      const expected = { type: 'param.changed', param: 'strip/02/pan', value: 0.5, position: 0.75, source: 'test' };
+      const expected = {
+        type: 'param.changed',
+        param: 'strip/02/pan',
+        value: 0.5,
+        position: 0.75,
+        source: 'test',
+      };
       expect((await a.changed('strip/02/pan')).message).toEqual(expected);
       expect((await b.changed('strip/02/pan')).message).toEqual(expected);
     });
@@ -281,7 +351,11 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
     it('REST PUT arrives with source "rest"', async () => {
       const client = await connect();
       await client.hello();
-      const response = await app.inject({ method: 'PUT', url: '/api/params/strip/01/mute', payload: { value: 1 } });
+      const response = await app.inject({
+        method: 'PUT',
+        url: '/api/params/strip/01/mute',
+        payload: { value: 1 },
+      });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ param: 'strip/01/mute', value: 1, position: 1, unit: 'bool' });
       expect((await client.changed('strip/01/mute')).message).toEqual({
@@ -292,7 +366,11 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
         source: 'rest',
       });
 
-      const byPosition = await app.inject({ method: 'PUT', url: '/api/params/master/pan', payload: { position: 0.25 } });
+      const byPosition = await app.inject({
+        method: 'PUT',
+        url: '/api/params/master/pan',
+        payload: { position: 0.25 },
+      });
       expect(byPosition.statusCode).toBe(200);
       expect((await client.changed('master/pan')).message).toEqual({
         type: 'param.changed',
@@ -306,8 +384,14 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
     it('a rejected REST request broadcasts nothing', async () => {
       const client = await connect();
       await client.hello();
-      expect((await app.inject({ method: 'PUT', url: '/api/params/strip/01/fader', payload: { value: '1' } })).statusCode).toBe(400);
-      expect((await app.inject({ method: 'PUT', url: '/api/params/strip/09/fader', payload: { value: 1 } })).statusCode).toBe(404);
+      expect(
+        (await app.inject({ method: 'PUT', url: '/api/params/strip/01/fader', payload: { value: '1' } }))
+          .statusCode,
+      ).toBe(400);
+      expect(
+        (await app.inject({ method: 'PUT', url: '/api/params/strip/09/fader', payload: { value: 1 } }))
+          .statusCode,
+      ).toBe(404);
       // A change after them is the next param.changed the client sees.
       engine.params.set('strip/02/mute', 1, 'test');
       await client.changed('strip/02/mute');
@@ -397,7 +481,8 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
         const reply = await client.sendRaw(c.text, c.id);
         expect(reply.ok, c.text).toBe(false);
         expect(reply.error?.code, c.text).toBe(c.code);
-        if (c.code === 'LATHE_MESSAGE_NOT_JSON') expect(reply.error?.message.length, c.text).toBeGreaterThan(0);
+        if (c.code === 'LATHE_MESSAGE_NOT_JSON')
+          expect(reply.error?.message.length, c.text).toBeGreaterThan(0);
         else expect(reply.error?.message, c.text).toBe(c.message);
         expect(client.socket.readyState, c.text).toBe(client.socket.OPEN);
       }
@@ -421,7 +506,10 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
         id: 1,
         ok: true,
       });
-      expect((await client.changed('strip/01/fader')).message).toMatchObject({ value: -3, source: 'panel:1' });
+      expect((await client.changed('strip/01/fader')).message).toMatchObject({
+        value: -3,
+        source: 'panel:1',
+      });
     });
   });
 
@@ -432,7 +520,11 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       await subscribed.hello();
       await idle.hello();
 
-      expect(await subscribed.request({ type: 'meters.subscribe', enabled: true })).toEqual({ type: 'reply', id: 1, ok: true });
+      expect(await subscribed.request({ type: 'meters.subscribe', enabled: true })).toEqual({
+        type: 'reply',
+        id: 1,
+        ok: true,
+      });
       const windowStart = performance.now();
       await sleep(1100);
       const windowEnd = windowStart + 1000;
@@ -455,7 +547,11 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       }
 
       // Unsubscribing stops the frames: none arrive after the reply.
-      expect(await subscribed.request({ type: 'meters.subscribe', enabled: false })).toEqual({ type: 'reply', id: 2, ok: true });
+      expect(await subscribed.request({ type: 'meters.subscribe', enabled: false })).toEqual({
+        type: 'reply',
+        id: 2,
+        ok: true,
+      });
       const countAtReply = subscribed.frames.length;
       await sleep(250);
       expect(subscribed.frames.length).toBe(countAtReply);

@@ -21,7 +21,9 @@ describe('parseClientMessage', () => {
   });
 
   it('does not check that the parameter exists (the engine does)', () => {
-    expect(parseClientMessage('{"type":"param.set","param":"strip/99/fader","value":0}')).toMatchObject({ ok: true });
+    expect(parseClientMessage('{"type":"param.set","param":"strip/99/fader","value":0}')).toMatchObject({
+      ok: true,
+    });
   });
 
   it('rejects text that is not JSON with LATHE_MESSAGE_NOT_JSON', () => {
@@ -36,25 +38,100 @@ describe('parseClientMessage', () => {
   });
 
   const invalid: [string, unknown, number | null, string][] = [
-    ['unknown type', { type: 'param.reset', id: 1 }, 1, '"type" must be one of param.set, param.setPosition, meters.subscribe'],
-    ['no type', { param: 'strip/01/fader', value: 1 }, null, '"type" must be one of param.set, param.setPosition, meters.subscribe'],
-    ['type not a string', { type: 7 }, null, '"type" must be one of param.set, param.setPosition, meters.subscribe'],
+    [
+      'unknown type',
+      { type: 'param.reset', id: 1 },
+      1,
+      '"type" must be one of param.set, param.setPosition, meters.subscribe',
+    ],
+    [
+      'no type',
+      { param: 'strip/01/fader', value: 1 },
+      null,
+      '"type" must be one of param.set, param.setPosition, meters.subscribe',
+    ],
+    [
+      'type not a string',
+      { type: 7 },
+      null,
+      '"type" must be one of param.set, param.setPosition, meters.subscribe',
+    ],
     ['an array', [], null, '"type" must be one of param.set, param.setPosition, meters.subscribe'],
     ['null', null, null, '"type" must be one of param.set, param.setPosition, meters.subscribe'],
     ['a number', 42, null, '"type" must be one of param.set, param.setPosition, meters.subscribe'],
-    ['missing value', { type: 'param.set', id: 2, param: 'strip/01/fader' }, 2, 'param.set: message must have required properties value'],
-    ['missing param', { type: 'param.setPosition', position: 0.5 }, null, 'param.setPosition: message must have required properties param'],
-    ['missing enabled', { type: 'meters.subscribe', id: 3 }, 3, 'meters.subscribe: message must have required properties enabled'],
-    ['extra field', { type: 'param.set', id: 4, param: 'strip/01/fader', value: 1, gain: 2 }, 4, 'param.set: /gain is not a known field'],
-    ['value a string', { type: 'param.set', param: 'strip/01/fader', value: '-6' }, null, 'param.set: /value must be number'],
+    [
+      'missing value',
+      { type: 'param.set', id: 2, param: 'strip/01/fader' },
+      2,
+      'param.set: message must have required properties value',
+    ],
+    [
+      'missing param',
+      { type: 'param.setPosition', position: 0.5 },
+      null,
+      'param.setPosition: message must have required properties param',
+    ],
+    [
+      'missing enabled',
+      { type: 'meters.subscribe', id: 3 },
+      3,
+      'meters.subscribe: message must have required properties enabled',
+    ],
+    [
+      'extra field',
+      { type: 'param.set', id: 4, param: 'strip/01/fader', value: 1, gain: 2 },
+      4,
+      'param.set: /gain is not a known field',
+    ],
+    [
+      'value a string',
+      { type: 'param.set', param: 'strip/01/fader', value: '-6' },
+      null,
+      'param.set: /value must be number',
+    ],
     ['param a number', { type: 'param.set', param: 1, value: 1 }, null, 'param.set: /param must be string'],
-    ['position a string', { type: 'param.setPosition', param: 'strip/01/fader', position: 'top' }, null, 'param.setPosition: /position must be number'],
-    ['position above 1', { type: 'param.setPosition', param: 'strip/01/fader', position: 1.01 }, null, 'param.setPosition: /position must be <= 1'],
-    ['position below 0', { type: 'param.setPosition', param: 'strip/01/fader', position: -1 }, null, 'param.setPosition: /position must be >= 0'],
-    ['enabled a string', { type: 'meters.subscribe', enabled: 'true' }, null, 'meters.subscribe: /enabled must be boolean'],
-    ['id not an integer', { type: 'param.set', id: 1.5, param: 'strip/01/fader', value: 1 }, null, 'param.set: /id must be integer'],
-    ['negative id', { type: 'param.set', id: -1, param: 'strip/01/fader', value: 1 }, null, 'param.set: /id must be >= 0'],
-    ['id too large', { type: 'param.set', id: 2 ** 31, param: 'strip/01/fader', value: 1 }, null, 'param.set: /id must be <= 2147483647'],
+    [
+      'position a string',
+      { type: 'param.setPosition', param: 'strip/01/fader', position: 'top' },
+      null,
+      'param.setPosition: /position must be number',
+    ],
+    [
+      'position above 1',
+      { type: 'param.setPosition', param: 'strip/01/fader', position: 1.01 },
+      null,
+      'param.setPosition: /position must be <= 1',
+    ],
+    [
+      'position below 0',
+      { type: 'param.setPosition', param: 'strip/01/fader', position: -1 },
+      null,
+      'param.setPosition: /position must be >= 0',
+    ],
+    [
+      'enabled a string',
+      { type: 'meters.subscribe', enabled: 'true' },
+      null,
+      'meters.subscribe: /enabled must be boolean',
+    ],
+    [
+      'id not an integer',
+      { type: 'param.set', id: 1.5, param: 'strip/01/fader', value: 1 },
+      null,
+      'param.set: /id must be integer',
+    ],
+    [
+      'negative id',
+      { type: 'param.set', id: -1, param: 'strip/01/fader', value: 1 },
+      null,
+      'param.set: /id must be >= 0',
+    ],
+    [
+      'id too large',
+      { type: 'param.set', id: 2 ** 31, param: 'strip/01/fader', value: 1 },
+      null,
+      'param.set: /id must be <= 2147483647',
+    ],
   ];
 
   for (const [name, data, id, error] of invalid) {
@@ -65,7 +142,15 @@ describe('parseClientMessage', () => {
   }
 
   it('echoes only ids that a reply may carry', () => {
-    for (const [, data, id] of invalid) {
+    const requests = [
+      ...invalid.map(([, data]) => data),
+      { type: 'param.set', id: 1e20, param: 'x', value: 1 },
+      { id: 2 ** 31 },
+    ];
+    for (const data of requests) {
+      const parsed = parseClientMessage(JSON.stringify(data));
+      expect(parsed.ok).toBe(false);
+      const id = parsed.ok ? undefined : parsed.id;
       const reply = { type: 'reply', id, ok: false, error: { code: 'LATHE_MESSAGE_INVALID', message: 'x' } };
       expect(checkReply.Check(reply), JSON.stringify(data)).toBe(true);
     }
@@ -78,7 +163,12 @@ describe('parseClientMessage', () => {
   });
 
   it('rejects messages longer than 16 KiB before parsing them', () => {
-    const long = JSON.stringify({ type: 'param.set', param: 'strip/01/fader', value: 1, pad: 'x'.repeat(16 * 1024) });
+    const long = JSON.stringify({
+      type: 'param.set',
+      param: 'strip/01/fader',
+      value: 1,
+      pad: 'x'.repeat(16 * 1024),
+    });
     expect(parseClientMessage(long)).toEqual({
       ok: false,
       code: 'LATHE_MESSAGE_INVALID',

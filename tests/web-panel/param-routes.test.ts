@@ -22,7 +22,12 @@ describe('REST /api (real engine, virtual audio, 2 strips)', () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    engine = await Engine.start({ audio: { kind: 'virtual' }, sampleRate: 48000, blockSize: 128, stripCount: 2 });
+    engine = await Engine.start({
+      audio: { kind: 'virtual' },
+      sampleRate: 48000,
+      blockSize: 128,
+      stripCount: 2,
+    });
     app = await buildApp({ engine, staticDir: '/nonexistent' });
     await app.ready();
   });
@@ -70,8 +75,18 @@ describe('REST /api (real engine, virtual audio, 2 strips)', () => {
     expect(engine.params.get('strip/01/fader')).toBe(-6);
 
     expect((await put('strip/02/fader', { value: 100 })).json()).toMatchObject({ value: 6 });
-    expect((await put('strip/02/pan', { value: -3 })).json()).toEqual({ param: 'strip/02/pan', value: -1, position: 0, unit: 'pan' });
-    expect((await put('master/mute', { value: 0.7 })).json()).toEqual({ param: 'master/mute', value: 1, position: 1, unit: 'bool' });
+    expect((await put('strip/02/pan', { value: -3 })).json()).toEqual({
+      param: 'strip/02/pan',
+      value: -1,
+      position: 0,
+      unit: 'pan',
+    });
+    expect((await put('master/mute', { value: 0.7 })).json()).toEqual({
+      param: 'master/mute',
+      value: 1,
+      position: 1,
+      unit: 'bool',
+    });
     expect(engine.params.get('master/mute')).toBe(1);
   });
 
@@ -117,7 +132,9 @@ describe('REST /api (real engine, virtual audio, 2 strips)', () => {
     for (const position of [1.5, -0.01, '0.5']) {
       const response = await put('strip/01/fader', { position });
       expect(response.statusCode, String(position)).toBe(400);
-      expect(response.json<{ message: string }>().message).toBe(`"position" must be a number from 0 to 1, got ${JSON.stringify(position)}`);
+      expect(response.json<{ message: string }>().message).toBe(
+        `"position" must be a number from 0 to 1, got ${JSON.stringify(position)}`,
+      );
     }
     for (const payload of [{ value: 1, position: 0.5 }, {}, [1]]) {
       const response = await put('strip/01/fader', payload);
@@ -153,7 +170,16 @@ describe('REST /api (real engine, virtual audio, 2 strips)', () => {
       outputChannels: 2,
     });
     expect(Object.keys(status).sort()).toEqual(
-      ['backend', 'blockSize', 'device', 'dspLoad', 'inputChannels', 'outputChannels', 'sampleRate', 'xruns'].sort(),
+      [
+        'backend',
+        'blockSize',
+        'device',
+        'dspLoad',
+        'inputChannels',
+        'outputChannels',
+        'sampleRate',
+        'xruns',
+      ].sort(),
     );
     expect(typeof status['device']).toBe('string');
     expect(typeof status['xruns']).toBe('number');

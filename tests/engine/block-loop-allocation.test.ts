@@ -1,0 +1,84 @@
+import { Session } from 'node:inspector/promises';
+import { describe, expect, it } from 'vitest';
+import {
+  AudioRuntime,
+  createMixParamSpecs,
+  EngineStatusBlock,
+  EventRing,
+  MeterBlock,
+  meterSlotCount,
+  MixGraph,
+  ParamTable,
+  StemPlayer,
+} from '../../engine/index.ts';
+
+interface ProfileNode {
+  callFrame: { url: string };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+/** Bytes V8's sampling heap profiler attributes to functions in engine/ while `work` runs. */
+async function engineAllocations(session: Session, work: () => void): Promise<number> {
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 16, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  work();
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
+  let bytes = 0;
+  const walk = (node: ProfileNode): void => {
+    if (node.callFrame.url.includes('/engine/')) bytes += node.selfSize;
+    node.children.forEach(walk);
+  };
+  walk(profile.head);
+  return bytes;
+}
+
+describe('the block loop', () => {
+  it('allocates nothing per block: 32 strips with parameter changes, events, meters', async () => {
+    const strips = 32;
+    const specs = createMixParamSpecs(strips);
+    const params = ParamTable.create(specs.length);
+    const events = EventRing.create(64);
+    const meters = MeterBlock.create(meterSlotCount(strips));
+    const runtime = new AudioRuntime(new MixGraph({ stripCount: strips, sampleRate: 48000, maxBlockFrames: 128, specs }), {
+      params,
+      meters,
+      events,
+      status: new EngineStatusBlock(),
+    });
+    runtime['use']({
+      kind: 'virtual',
+      deviceName: 'test',
+      format: { sampleRate: 48000, blockSize: 128, inputChannels: strips, outputChannels: 2 },
+      run: () => Promise.resolve({ kind: 'stopped' }),
+      stop: () => undefined,
+    });
+    const player = new StemPlayer(
+      Array.from({ length: strips }, (_, s) => new Float32Array(4800).map((_, i) => Math.sin(i * 0.01 * (s + 1)))),
+    );
+    const input = new Float32Array(128 * strips);
+    const output = new Float32Array(256);
+    const peak = new Float32Array(meters.slots);
+    const rms = new Float32Array(meters.slots);
+    const blocks = (count: number) => (): void => {
+      for (let k = 0; k < count; k++) {
+        // The main thread's side, interleaved, so parameter and event paths run too.
+        if (k % 7 === 0) params.write(k % specs.length, -1 - (k % 60));
+        if (k % 11 === 0) events.push(1, k % specs.length, -3);
+        player.fill(input, strips, 128);
+        runtime.process(input, output, 128);
+        if (k % 12 === 0) meters.read(peak, rms);
+      }
+    };
+    blocks(20_000)(); // warm up until everything is optimized
+    const session = new Session();
+    session.connect();
+    // One-off costs (the profiler's own hooks, lazy feedback) do not scale with the run; a
+    // per-block allocation of even one boxed number (16 bytes) would add 1.3 MB here.
+    const short = await engineAllocations(session, blocks(20_000));
+    const long = await engineAllocations(session, blocks(100_000));
+    session.disconnect();
+    console.log(`engine allocations: ${short} bytes over 20k blocks, ${long} bytes over 100k blocks`);
+    expect(long - short).toBeLessThan(4096);
+    expect(long).toBeLessThan(64 * 1024);
+  }, 60_000);
+});
