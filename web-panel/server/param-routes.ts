@@ -18,9 +18,13 @@ function parseSetBody(body: unknown): SetBody | { readonly error: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { error: shape };
   const record = body as Record<string, unknown>;
   const unknown = Object.keys(record).filter((key) => key !== 'value' && key !== 'position');
-  if (unknown.length > 0) return { error: `unknown field ${unknown.map((key) => `"${key}"`).join(', ')}; ${shape}` };
+  if (unknown.length > 0) {
+    return { error: `unknown field ${unknown.map((key) => `"${key}"`).join(', ')}; ${shape}` };
+  }
+  // Exactly one of the two.
   const hasValue = 'value' in record;
-  if (hasValue === ('position' in record)) return { error: shape };
+  const hasPosition = 'position' in record;
+  if (hasValue === hasPosition) return { error: shape };
   if (hasValue) {
     const value = record['value'];
     if (typeof value !== 'number') return { error: `"value" must be a number, got ${JSON.stringify(value)}` };

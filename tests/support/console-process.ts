@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const LATHE = path.join(REPO, 'cli', 'lathe.js');
+
+export interface RunningConsole {
+  readonly process: ChildProcess;
+  readonly url: string;
+  readonly port: number;
+  readonly output: () => string;
+}
+
+/** Starts the real `lathe start` command and waits for the URL it prints. */
+export async function startConsole(args: string[], timeoutMs = 60_000): Promise<RunningConsole> {
+  const child = spawn(process.execPath, [LATHE, 'start', ...args], {
+    cwd: REPO,
+    env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(path.join(os.tmpdir(), 'lathe-cache-')) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /Lathe is running: (http:\/\/[^/\s]+:(\d+)\/)/.exec(text);
+    if (match !== null) return { process: child, url: match[1]!, port: Number(match[2]), output: () => text };
+    if (child.exitCode !== null) throw new Error(`lathe start exited ${child.exitCode}: ${text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`lathe start printed no URL: ${text}`);
+}
+
+export async function stopConsole(running: RunningConsole | undefined): Promise<number | null> {
+  if (running === undefined || running.process.exitCode !== null) return running?.process.exitCode ?? null;
+  const exited = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
+  running.process.kill('SIGINT');
+  const timer = setTimeout(() => running.process.kill('SIGKILL'), 5000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
