@@ -34,7 +34,13 @@ function usage(message: string): LatheError {
   return new LatheError('LATHE_USAGE', message);
 }
 
-function integerFlag(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+function integerFlag(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text)) throw usage(`--${name} must be a whole number, got "${text}"`);
   const value = Number(text);
@@ -42,7 +48,11 @@ function integerFlag(name: string, text: string | undefined, fallback: number, m
   return value;
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, positionals = false) {
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(
+  args: string[],
+  options: T,
+  positionals = false,
+) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: positionals });
   } catch (error) {
@@ -122,11 +132,16 @@ export function parseCommand(argv: readonly string[]): Command {
       return { name: 'devices', options: { json: values.json ?? false } };
     }
     case 'set': {
-      const { values, positionals } = parse(setArgs(rest), { host: { type: 'string' }, port: { type: 'string' } }, true);
+      const { values, positionals } = parse(
+        setArgs(rest),
+        { host: { type: 'string' }, port: { type: 'string' } },
+        true,
+      );
       if (positionals.length !== 2) throw usage('set takes <param> <value>');
       const [param, valueText] = positionals as [string, string];
       const value = Number(valueText);
-      if (valueText.trim() === '' || !Number.isFinite(value)) throw usage(`value must be a number, got "${valueText}"`);
+      if (valueText.trim() === '' || !Number.isFinite(value))
+        throw usage(`value must be a number, got "${valueText}"`);
       return {
         name: 'set',
         options: {

@@ -12,7 +12,9 @@ export async function devicesCommand(options: DevicesOptions, out: (line: string
   out('Audio devices (PortAudio):');
   if (audio.devices.length === 0) out(`  none — ${audio.reason ?? 'no devices'}`);
   for (const d of audio.devices) {
-    out(`  ${d.name}  [${d.hostApi}]  in ${d.maxInputChannels} / out ${d.maxOutputChannels}  default ${d.defaultSampleRate} Hz`);
+    out(
+      `  ${d.name}  [${d.hostApi}]  in ${d.maxInputChannels} / out ${d.maxOutputChannels}  default ${d.defaultSampleRate} Hz`,
+    );
   }
   out('  virtual  (always available: a real-time clock with the demo multitrack on its inputs)');
   out('MIDI ports:');
@@ -21,7 +23,8 @@ export async function devicesCommand(options: DevicesOptions, out: (line: string
   for (const name of midi.outputs) out(`  out: ${name}`);
   out('Serial ports:');
   if (serial.ports.length === 0) out(`  none — ${serial.reason ?? 'no ports'}`);
-  for (const p of serial.ports) out(`  ${p.path}${p.manufacturer === undefined ? '' : `  (${p.manufacturer})`}`);
+  for (const p of serial.ports)
+    out(`  ${p.path}${p.manufacturer === undefined ? '' : `  (${p.manufacturer})`}`);
   if (serial.ports.length > 0 && serial.reason !== null) out(`  (${serial.reason})`);
   return 0;
 }

@@ -34,8 +34,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return setCommand(command.options, out, err);
     case 'start': {
       const shutdown = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => {
+          resolve();
+        });
+        process.once('SIGTERM', () => {
+          resolve();
+        });
       });
       const code = await startCommand(command.options, { out, err, cacheDir: defaultCacheDir(), shutdown });
       // A worker left in a dead device's native call must not keep the process alive.

@@ -1,7 +1,11 @@
 import type { SetOptions } from './cli-options.ts';
 
 /** `lathe set`: changes a parameter on a running console through its REST API. */
-export async function setCommand(options: SetOptions, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function setCommand(
+  options: SetOptions,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${options.port}/api/params/${options.param.split('/').map(encodeURIComponent).join('/')}`;
   let response: Response;
@@ -12,10 +16,16 @@ export async function setCommand(options: SetOptions, out: (line: string) => voi
       body: JSON.stringify({ value: options.value }),
     });
   } catch (error) {
-    err(`lathe: no console answering at ${options.host}:${options.port} (${(error as Error).message}); start one with: lathe start`);
+    err(
+      `lathe: no console answering at ${options.host}:${options.port} (${(error as Error).message}); start one with: lathe start`,
+    );
     return 1;
   }
-  const body = (await response.json().catch(() => ({}))) as { value?: number; unit?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    value?: number;
+    unit?: string;
+    message?: string;
+  };
   if (!response.ok) {
     err(`lathe: ${body.message ?? `HTTP ${response.status}`}`);
     return 1;

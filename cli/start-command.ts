@@ -32,7 +32,10 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 function describeDevices(list: AudioDeviceList): string {
   if (list.devices.length === 0) return `  (none: ${list.reason ?? 'no devices'})\n  virtual`;
-  return [...list.devices.map((d) => `  ${d.name}  (in ${d.maxInputChannels} / out ${d.maxOutputChannels})`), '  virtual'].join('\n');
+  return [
+    ...list.devices.map((d) => `  ${d.name}  (in ${d.maxInputChannels} / out ${d.maxOutputChannels})`),
+    '  virtual',
+  ].join('\n');
 }
 
 /** `lathe start`: the engine, the panel, and a clean stop. Returns the exit code. */
@@ -49,7 +52,9 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     if (options.audio !== undefined) {
       const device = list.devices.find((d) => d.name === options.audio);
       if (device === undefined) {
-        io.err(`lathe: no audio device named "${options.audio}". Available devices:\n${describeDevices(list)}`);
+        io.err(
+          `lathe: no audio device named "${options.audio}". Available devices:\n${describeDevices(list)}`,
+        );
         return 1;
       }
       selection = { kind: 'portaudio', candidates: [device.name], required: true };
@@ -57,11 +62,16 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       useDemo = false;
     } else {
       const candidates = interfaceCandidates(list.devices);
-      selection = candidates.length === 0 ? { kind: 'virtual' } : { kind: 'portaudio', candidates, required: false };
+      selection =
+        candidates.length === 0 ? { kind: 'virtual' } : { kind: 'portaudio', candidates, required: false };
       useDemo = true;
-      const widest = Math.max(2, ...list.devices.filter((d) => candidates.includes(d.name)).map((d) => d.maxInputChannels));
+      const widest = Math.max(
+        2,
+        ...list.devices.filter((d) => candidates.includes(d.name)).map((d) => d.maxInputChannels),
+      );
       stripCount = Math.min(MAX_STRIPS, widest);
-      if (candidates.length === 0) io.out(`No audio interface found (${list.reason ?? 'none usable'}); using the virtual interface.`);
+      if (candidates.length === 0)
+        io.out(`No audio interface found (${list.reason ?? 'none usable'}); using the virtual interface.`);
     }
   }
 
@@ -75,7 +85,9 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       sampleRate: options.rate,
       blockSize: options.block,
       stripCount,
-      ...(demo === null ? {} : { stems: demo.stems.map((s) => s.samples), stripLabels: demo.stems.map((s) => s.name) }),
+      ...(demo === null
+        ? {}
+        : { stems: demo.stems.map((s) => s.samples), stripLabels: demo.stems.map((s) => s.name) }),
     });
   } catch (error) {
     if (error instanceof LatheError && error.code === 'LATHE_AUDIO_DEVICE_NOT_FOUND') {
@@ -96,7 +108,9 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     await engine.stop();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      io.err(`lathe: port ${options.port} on ${options.host} is already in use (another console running? try --port)`);
+      io.err(
+        `lathe: port ${options.port} on ${options.host} is already in use (another console running? try --port)`,
+      );
     } else {
       io.err(`lathe: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
     }

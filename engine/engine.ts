@@ -234,7 +234,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     clearInterval(this.loadTimer);
     this.post({ type: 'stop' });
     const exited = new Promise<void>((resolve) => {
-      this.worker.once('exit', () => resolve());
+      this.worker.once('exit', () => {
+        resolve();
+      });
       this.worker.once('message', (m: WorkerToMain) => {
         if (m.type === 'stopped') resolve();
       });
@@ -259,8 +261,16 @@ function validateFormat(options: EngineOptions): void {
       `sample rate ${sampleRate} Hz is not one of ${SUPPORTED_SAMPLE_RATES.join(', ')}`,
     );
   }
-  if (!Number.isInteger(blockSize) || blockSize < 16 || blockSize > 4096 || (blockSize & (blockSize - 1)) !== 0) {
-    throw new LatheError('LATHE_AUDIO_CONFIG_INVALID', `block size ${blockSize} must be a power of two from 16 to 4096`);
+  if (
+    !Number.isInteger(blockSize) ||
+    blockSize < 16 ||
+    blockSize > 4096 ||
+    (blockSize & (blockSize - 1)) !== 0
+  ) {
+    throw new LatheError(
+      'LATHE_AUDIO_CONFIG_INVALID',
+      `block size ${blockSize} must be a power of two from 16 to 4096`,
+    );
   }
   if (!Number.isInteger(stripCount) || stripCount < 1 || stripCount > 256) {
     throw new LatheError('LATHE_AUDIO_CONFIG_INVALID', `strip count ${stripCount} must be 1..256`);

@@ -1,8 +1,21 @@
 // Public entry of the engine: the only file other folders import.
-export { Engine, SUPPORTED_SAMPLE_RATES, type EngineOptions, type EngineStatus, type MeasureOptions } from './engine.ts';
+export {
+  Engine,
+  SUPPORTED_SAMPLE_RATES,
+  type EngineOptions,
+  type EngineStatus,
+  type MeasureOptions,
+} from './engine.ts';
 export { ERROR_CODES, LatheError, isLatheError, type ErrorCode } from './errors.ts';
 export { ParamStore, type ParamChange } from './params/param-store.ts';
-export { clampToSpec, fromNormalized, toNormalized, type ParamSpec, type ParamUnit, type Taper } from './params/param-spec.ts';
+export {
+  clampToSpec,
+  fromNormalized,
+  toNormalized,
+  type ParamSpec,
+  type ParamUnit,
+  type Taper,
+} from './params/param-spec.ts';
 export { createMixParamSpecs, stripName } from './params/mix-params.ts';
 export { ParamTable } from './params/param-table.ts';
 export { MeterBlock } from './meters/meter-block.ts';
@@ -10,7 +23,14 @@ export { EventRing, ENGINE_EVENT, type EventRecord } from './events/event-ring.t
 export { MixGraph, meterSlotCount } from './graph/mix-graph.ts';
 export { Measurement } from './graph/measurement.ts';
 export { dbToGain, gainToDb, SILENCE_DB } from './dsp/decibels.ts';
-export type { AudioBackend, AudioStreamFormat, BackendCounters, BackendExit, BlockCallback, InputSource } from './audio/audio-backend.ts';
+export type {
+  AudioBackend,
+  AudioStreamFormat,
+  BackendCounters,
+  BackendExit,
+  BlockCallback,
+  InputSource,
+} from './audio/audio-backend.ts';
 export type { AudioDeviceInfo } from './audio/audio-device-info.ts';
 export type { PortAudioBinding } from './audio/portaudio-binding.ts';
 export { PortAudioBackend } from './audio/portaudio-backend.ts';
@@ -21,7 +41,14 @@ export { FileBackend } from './audio/file-backend.ts';
 export { StemPlayer } from './audio/stem-player.ts';
 export { systemClock, type Clock } from './audio/clock.ts';
 export { listAudioDevices, interfaceCandidates, type AudioDeviceList } from './audio/list-audio-devices.ts';
-export { readWav, writeWav, decodeWav, encodeWav, type DecodedAudio, type WavSampleFormat } from './audio/wav-file.ts';
+export {
+  readWav,
+  writeWav,
+  decodeWav,
+  encodeWav,
+  type DecodedAudio,
+  type WavSampleFormat,
+} from './audio/wav-file.ts';
 export { loadDemoMultitrack } from './demo/demo-cache.ts';
 export type { DemoMultitrack, DemoStem } from './demo/demo-multitrack.ts';
 export { AudioRuntime } from './worker/audio-runtime.ts';

@@ -14,9 +14,18 @@ export function listMidiPorts(timeoutMs = 10_000): Promise<MidiPortList> {
   return new Promise((resolve) => {
     execFile(process.execPath, [PROBE], { timeout: timeoutMs }, (error, stdout) => {
       try {
-        const parsed = JSON.parse(stdout) as { ok: boolean; inputs?: string[]; outputs?: string[]; reason?: string };
+        const parsed = JSON.parse(stdout) as {
+          ok: boolean;
+          inputs?: string[];
+          outputs?: string[];
+          reason?: string;
+        };
         if (!parsed.ok) {
-          resolve({ inputs: [], outputs: [], reason: `MIDI unavailable: ${parsed.reason ?? 'unknown'} (no ALSA sequencer or JACK MIDI)` });
+          resolve({
+            inputs: [],
+            outputs: [],
+            reason: `MIDI unavailable: ${parsed.reason ?? 'unknown'} (no ALSA sequencer or JACK MIDI)`,
+          });
           return;
         }
         const inputs = parsed.inputs ?? [];

@@ -5,7 +5,11 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 try {
   const easymidi = require('easymidi');
-  process.stdout.write(JSON.stringify({ ok: true, inputs: easymidi.getInputs(), outputs: easymidi.getOutputs() }));
+  process.stdout.write(
+    JSON.stringify({ ok: true, inputs: easymidi.getInputs(), outputs: easymidi.getOutputs() }),
+  );
 } catch (error) {
-  process.stdout.write(JSON.stringify({ ok: false, reason: String(error && error.message ? error.message : error) }));
+  process.stdout.write(
+    JSON.stringify({ ok: false, reason: String(error && error.message ? error.message : error) }),
+  );
 }

@@ -31,7 +31,9 @@ export async function listSerialPorts(): Promise<SerialPortList> {
     const why = (error as Error).message;
     let nodes: string[] = [];
     try {
-      nodes = (await readdir('/dev')).filter((name) => /^tty(USB|ACM)\d+$/.test(name)).map((name) => `/dev/${name}`);
+      nodes = (await readdir('/dev'))
+        .filter((name) => /^tty(USB|ACM)\d+$/.test(name))
+        .map((name) => `/dev/${name}`);
     } catch {
       nodes = [];
     }

@@ -1,5 +1,10 @@
 import type { AudioDeviceInfo } from './audio-device-info.ts';
-import type { PortAudioBinding, PortAudioReadResult, PortAudioStream, PortAudioStreamOptions } from './portaudio-binding.ts';
+import type {
+  PortAudioBinding,
+  PortAudioReadResult,
+  PortAudioStream,
+  PortAudioStreamOptions,
+} from './portaudio-binding.ts';
 
 export interface FakeLoopbackOptions {
   readonly name?: string;
@@ -38,7 +43,10 @@ export class FakePortAudioBinding implements PortAudioBinding {
     return [this.device];
   }
 
-  open(options: { inOptions?: PortAudioStreamOptions; outOptions?: PortAudioStreamOptions }): PortAudioStream {
+  open(options: {
+    inOptions?: PortAudioStreamOptions;
+    outOptions?: PortAudioStreamOptions;
+  }): PortAudioStream {
     const out = options.outOptions;
     if (out === undefined) throw new Error('fake loopback needs an output');
     if (out.deviceId !== this.device.id) throw new Error(`no device ${out.deviceId}`);
@@ -69,7 +77,11 @@ class FakeLoopbackStream implements PortAudioStream {
   private failed = false;
   private quitting = false;
 
-  constructor(out: PortAudioStreamOptions, inOptions: PortAudioStreamOptions | undefined, latencyFrames: number) {
+  constructor(
+    out: PortAudioStreamOptions,
+    inOptions: PortAudioStreamOptions | undefined,
+    latencyFrames: number,
+  ) {
     this.out = out;
     this.inOptions = inOptions;
     this.delayLine = new Float32Array(Math.max(1, latencyFrames) * out.channelCount);
@@ -77,7 +89,9 @@ class FakeLoopbackStream implements PortAudioStream {
 
   start(): void {
     this.startedAt = performance.now();
-    this.timer = setInterval(() => this.tick(), 1);
+    this.timer = setInterval(() => {
+      this.tick();
+    }, 1);
   }
 
   read(bytes: number): Promise<PortAudioReadResult> {

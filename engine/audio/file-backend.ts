@@ -1,4 +1,10 @@
-import type { AudioBackend, AudioStreamFormat, BackendCounters, BackendExit, BlockCallback } from './audio-backend.ts';
+import type {
+  AudioBackend,
+  AudioStreamFormat,
+  BackendCounters,
+  BackendExit,
+  BlockCallback,
+} from './audio-backend.ts';
 
 export interface FileBackendOptions {
   readonly sampleRate: number;

@@ -33,11 +33,19 @@ export function listAudioDevices(timeoutMs = 15_000): Promise<AudioDeviceList> {
       try {
         parsed = JSON.parse(stdout) as ProbeOutput;
       } catch {
-        resolve({ devices: [], hostApis: [], reason: `PortAudio probe failed: ${error?.message ?? 'no output'}` });
+        resolve({
+          devices: [],
+          hostApis: [],
+          reason: `PortAudio probe failed: ${error?.message ?? 'no output'}`,
+        });
         return;
       }
       if (!parsed.ok) {
-        resolve({ devices: [], hostApis: [], reason: `PortAudio unavailable: ${parsed.reason ?? 'unknown'}` });
+        resolve({
+          devices: [],
+          hostApis: [],
+          reason: `PortAudio unavailable: ${parsed.reason ?? 'unknown'}`,
+        });
         return;
       }
       const devices = (parsed.devices ?? []).map((d) => ({

@@ -14,7 +14,10 @@ interface RawDevice {
 
 interface RawAddon {
   getDevices(): RawDevice[];
-  create(options: { inOptions?: PortAudioStreamOptions; outOptions?: PortAudioStreamOptions }): PortAudioStream;
+  create(options: {
+    inOptions?: PortAudioStreamOptions;
+    outOptions?: PortAudioStreamOptions;
+  }): PortAudioStream;
 }
 
 /**

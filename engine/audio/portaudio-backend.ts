@@ -1,5 +1,11 @@
 import { LatheError } from '../errors.ts';
-import type { AudioBackend, AudioStreamFormat, BackendCounters, BackendExit, BlockCallback } from './audio-backend.ts';
+import type {
+  AudioBackend,
+  AudioStreamFormat,
+  BackendCounters,
+  BackendExit,
+  BlockCallback,
+} from './audio-backend.ts';
 import type { AudioDeviceInfo } from './audio-device-info.ts';
 import type { PortAudioBinding, PortAudioStream, PortAudioStreamOptions } from './portaudio-binding.ts';
 
@@ -50,7 +56,11 @@ export class PortAudioBackend implements AudioBackend {
     const { device, sampleRate, blockSize } = options;
     const inputChannels = options.inputChannels ?? Math.min(2, device.maxInputChannels);
     const outputChannels = options.outputChannels ?? Math.min(2, device.maxOutputChannels);
-    if (outputChannels < 1 || outputChannels > device.maxOutputChannels || inputChannels > device.maxInputChannels) {
+    if (
+      outputChannels < 1 ||
+      outputChannels > device.maxOutputChannels ||
+      inputChannels > device.maxInputChannels
+    ) {
       throw new LatheError(
         'LATHE_AUDIO_DEVICE_OPEN_FAILED',
         `device "${device.name}" has ${device.maxInputChannels} inputs and ${device.maxOutputChannels} outputs; ` +
@@ -130,6 +140,15 @@ export class PortAudioBackend implements AudioBackend {
     this.stopping = true;
   }
 
+  /** Flags change in other callbacks while the loop awaits; read them through calls. */
+  private running(): boolean {
+    return !this.stopping && !this.abandoned;
+  }
+
+  private isAbandoned(): boolean {
+    return this.abandoned;
+  }
+
   private abandon(): void {
     if (this.abandoned) return;
     this.abandoned = true;
@@ -146,12 +165,13 @@ export class PortAudioBackend implements AudioBackend {
     for (let i = 0; i < Math.max(1, this.queueBlocks - 2); i++) {
       if ((await this.stream.write(this.outputBytes)) !== undefined) counters.xruns++;
     }
-    while (!this.stopping && !this.abandoned) {
+    while (this.running()) {
       if (inputChannels > 0) {
         const result = await this.stream.read(inputByteCount);
-        if (this.abandoned) break;
-        if (result.finished === true) return { kind: 'failed', reason: `"${this.deviceName}" stream finished` };
-        if (result.err !== undefined || result.buf === undefined || result.buf.length !== inputByteCount) {
+        if (this.isAbandoned()) break;
+        if (result.finished === true)
+          return { kind: 'failed', reason: `"${this.deviceName}" stream finished` };
+        if (result.err !== undefined || result.buf?.length !== inputByteCount) {
           counters.xruns++;
           this.input.fill(0);
         } else {
@@ -162,7 +182,7 @@ export class PortAudioBackend implements AudioBackend {
       if ((await this.stream.write(this.outputBytes)) !== undefined) counters.xruns++;
       counters.frames += blockSize;
     }
-    if (!this.abandoned) {
+    if (!this.isAbandoned()) {
       // Bounded: on a device that died just now, quit never settles.
       await Promise.race([this.stream.quit('ABORT'), new Promise((r) => setTimeout(r, 500))]);
     }

@@ -8,7 +8,11 @@ const require = createRequire(import.meta.url);
 try {
   const dir = path.dirname(require.resolve('naudiodon/package.json'));
   const addon = require(path.join(dir, 'build', 'Release', 'naudiodon.node'));
-  process.stdout.write(JSON.stringify({ ok: true, devices: addon.getDevices(), hostApis: addon.getHostAPIs() }));
+  process.stdout.write(
+    JSON.stringify({ ok: true, devices: addon.getDevices(), hostApis: addon.getHostAPIs() }),
+  );
 } catch (error) {
-  process.stdout.write(JSON.stringify({ ok: false, reason: String(error && error.message ? error.message : error) }));
+  process.stdout.write(
+    JSON.stringify({ ok: false, reason: String(error && error.message ? error.message : error) }),
+  );
 }

@@ -58,14 +58,14 @@ export class VirtualBackend implements AudioBackend {
     const { sampleRate, blockSize, inputChannels } = this.format;
     const start = this.clock.now();
     let framesDone = 0;
-    while (!this.stopping) {
+    while (this.running()) {
       const dueFrames = Math.floor(((this.clock.now() - start) / 1000) * sampleRate);
       if (dueFrames - framesDone > this.maxLagFrames) {
         // The thread was stalled: a real device would have dropped this audio too.
         counters.xruns++;
         framesDone = dueFrames - blockSize;
       }
-      while (framesDone + blockSize <= dueFrames && !this.stopping) {
+      while (framesDone + blockSize <= dueFrames && this.running()) {
         if (this.source !== undefined) this.source.fill(this.input, inputChannels, blockSize);
         callback(this.input, this.output, blockSize);
         framesDone += blockSize;
@@ -79,5 +79,10 @@ export class VirtualBackend implements AudioBackend {
 
   stop(): void {
     this.stopping = true;
+  }
+
+  /** `stopping` changes in other callbacks while `run` awaits. */
+  private running(): boolean {
+    return !this.stopping;
   }
 }

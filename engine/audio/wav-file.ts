@@ -25,7 +25,9 @@ export async function readWav(path: string): Promise<DecodedAudio> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new LatheError('LATHE_WAV_INVALID', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw new LatheError('LATHE_WAV_INVALID', `cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return decodeWav(bytes, path);
 }
@@ -46,14 +48,20 @@ export function decodeWav(bytes: Uint8Array, name = 'WAV data'): DecodedAudio {
     fmt = wav.fmt as ParsedFormat;
     data = (wav as unknown as { data: { samples: Uint8Array } }).data.samples;
   } catch (error) {
-    throw new LatheError('LATHE_WAV_INVALID', `${name} is not a readable WAV file: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new LatheError(
+      'LATHE_WAV_INVALID',
+      `${name} is not a readable WAV file: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const { numChannels: channelCount, sampleRate, bitsPerSample: bits } = fmt;
   const tag = fmt.audioFormat === FORMAT_EXTENSIBLE ? (fmt.subformat?.[0] ?? 0) : fmt.audioFormat;
   const isFloat = tag === FORMAT_FLOAT;
-  const supported = isFloat ? bits === 32 || bits === 64 : tag === FORMAT_PCM && [8, 16, 24, 32].includes(bits);
+  const supported = isFloat
+    ? bits === 32 || bits === 64
+    : tag === FORMAT_PCM && [8, 16, 24, 32].includes(bits);
   if (!supported || channelCount < 1 || sampleRate < 1) {
     throw new LatheError(
       'LATHE_WAV_INVALID',
@@ -81,7 +89,7 @@ function readSample(view: DataView, at: number, bits: number, isFloat: boolean):
     case 16:
       return view.getInt16(at, true) / 32768;
     case 24:
-      return ((view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608);
+      return (view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608;
     default:
       return view.getInt32(at, true) / 2147483648;
   }
@@ -143,6 +151,10 @@ export function encodeWav(audio: DecodedAudio, format: WavSampleFormat = '32f'):
   return out;
 }
 
-export async function writeWav(path: string, audio: DecodedAudio, format: WavSampleFormat = '32f'): Promise<void> {
+export async function writeWav(
+  path: string,
+  audio: DecodedAudio,
+  format: WavSampleFormat = '32f',
+): Promise<void> {
   await writeFile(path, encodeWav(audio, format));
 }

@@ -28,7 +28,8 @@ export async function loadDemoMultitrack(cacheDir: string, sampleRate: number): 
         manifest.stems.map(async (stem) => {
           const audio = await readWav(path.join(dir, stem.file));
           const samples = audio.channels[0];
-          if (samples?.length !== manifest.lengthFrames) throw new Error(`stem ${stem.file} has the wrong length`);
+          if (samples?.length !== manifest.lengthFrames)
+            throw new Error(`stem ${stem.file} has the wrong length`);
           return { name: stem.name, samples };
         }),
       );

@@ -158,8 +158,8 @@ export function synthesizeDemoMultitrack(sampleRate: number): DemoMultitrack {
 /** Names a rendered buffer and scales it to its mix peak, so levels never depend on synthesis details. */
 function stem(name: string, samples: Float32Array, peakDbfs: number): DemoStem {
   let peak = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const a = Math.abs(samples[i]!);
+  for (const sample of samples) {
+    const a = Math.abs(sample);
     if (a > peak) peak = a;
   }
   if (peak > 0) {

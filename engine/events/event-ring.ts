@@ -25,7 +25,8 @@ export class EventRing {
   private readonly mask: number;
 
   private constructor(buffer: SharedArrayBuffer, capacity: number) {
-    if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError('capacity must be a power of two');
+    if (capacity < 2 || (capacity & (capacity - 1)) !== 0)
+      throw new RangeError('capacity must be a power of two');
     this.buffer = buffer;
     this.capacity = capacity;
     this.mask = capacity - 1;

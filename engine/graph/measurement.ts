@@ -36,7 +36,13 @@ export class Measurement {
   /**
    * Audio thread: overwrite `output` with the stimulus and record the input. Allocates nothing.
    */
-  process(input: Float32Array, inputChannels: number, output: Float32Array, outputChannels: number, frames: number): void {
+  process(
+    input: Float32Array,
+    inputChannels: number,
+    output: Float32Array,
+    outputChannels: number,
+    frames: number,
+  ): void {
     const control = this.control;
     const stimulus = this.stimulus;
     const recording = this.recording;
@@ -48,7 +54,8 @@ export class Measurement {
       for (let c = 0; c < outputChannels; c++) {
         output[i * outputChannels + c] = (this.outputMask >> c) & 1 ? sample : 0;
       }
-      if (at < recording.length) recording[at] = recordable ? input[i * inputChannels + this.recordChannel]! : 0;
+      if (at < recording.length)
+        recording[at] = recordable ? input[i * inputChannels + this.recordChannel]! : 0;
     }
     this.position += frames;
     Atomics.store(control, 3, Math.min(this.position, recording.length));

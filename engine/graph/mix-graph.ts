@@ -260,7 +260,8 @@ export class MixGraph {
     if (current === target) return;
     const coefficient = this.coefficients[index]!;
     if (this.isRamp[index] === 1) {
-      const next = current < target ? Math.min(target, current + coefficient) : Math.max(target, current - coefficient);
+      const next =
+        current < target ? Math.min(target, current + coefficient) : Math.max(target, current - coefficient);
       this.current[index] = next;
       return;
     }

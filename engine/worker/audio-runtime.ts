@@ -60,16 +60,21 @@ export class AudioRuntime {
     onFault: (reason: string, next: AudioBackend | null) => void,
   ): Promise<void> {
     let next: AudioBackend | null = backend;
-    while (next !== null && !this.stopping) {
+    while (next !== null && !this.isStopping()) {
       const active: AudioBackend = next;
       this.use(active);
       const exit = await active.run(this.processBlock, this.counters);
-      if (exit.kind === 'stopped' || this.stopping) break;
+      if (exit.kind === 'stopped' || this.isStopping()) break;
       this.shared.status.addFault();
       next = fallback(active, exit.reason);
       onFault(exit.reason, next);
     }
     this.current = null;
+  }
+
+  /** `stopping` changes in other callbacks while `run` awaits. */
+  private isStopping(): boolean {
+    return this.stopping;
   }
 
   stop(): void {

@@ -23,7 +23,9 @@ import type { MainToWorker, WorkerConfig, WorkerToMain } from './worker-protocol
 const config = workerData as WorkerConfig;
 const port = parentPort;
 if (port === null) throw new Error('audio-worker must run in a worker thread');
-const post = (message: WorkerToMain): void => port.postMessage(message);
+const post = (message: WorkerToMain): void => {
+  port.postMessage(message);
+};
 
 const specs = createMixParamSpecs(config.stripCount, config.stripLabels);
 const graph = new MixGraph({
@@ -52,7 +54,11 @@ function virtualBackend(withDemo: boolean): VirtualBackend {
 }
 
 /** Opens the first candidate that works; collects why the others did not. */
-function openPortAudio(binding: PortAudioBinding, names: readonly string[], skipped: string[]): AudioBackend | null {
+function openPortAudio(
+  binding: PortAudioBinding,
+  names: readonly string[],
+  skipped: string[],
+): AudioBackend | null {
   const devices = binding.getDevices();
   for (const name of names) {
     const device = devices.find((d) => d.name === name);
@@ -106,7 +112,9 @@ function start(): void {
       },
     )
     .then(
-      () => post({ type: 'stopped' }),
+      () => {
+        post({ type: 'stopped' });
+      },
       (error: unknown) => {
         post({
           type: 'error',

@@ -35,7 +35,13 @@ export class EngineStatusBlock {
   }
 
   /** Worker, when a backend starts. */
-  setBackend(kind: BackendKind, sampleRate: number, blockSize: number, inputs: number, outputs: number): void {
+  setBackend(
+    kind: BackendKind,
+    sampleRate: number,
+    blockSize: number,
+    inputs: number,
+    outputs: number,
+  ): void {
     Atomics.store(this.words, FIELDS.backend, BACKEND_CODES.indexOf(kind));
     Atomics.store(this.words, FIELDS.sampleRate, sampleRate);
     Atomics.store(this.words, FIELDS.blockSize, blockSize);

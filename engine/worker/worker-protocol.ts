@@ -32,7 +32,12 @@ export type MainToWorker =
   | { readonly type: 'stop' };
 
 export type WorkerToMain =
-  | { readonly type: 'ready'; readonly backend: string; readonly device: string; readonly skipped: readonly string[] }
+  | {
+      readonly type: 'ready';
+      readonly backend: string;
+      readonly device: string;
+      readonly skipped: readonly string[];
+    }
   | { readonly type: 'fault'; readonly reason: string; readonly backend: string; readonly device: string }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'stopped' };

@@ -20,19 +20,29 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
     lathe = await startConsole(['--audio', 'virtual', '--port', '0']);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     pageA = await (await browser.newContext()).newPage();
     pageB = await (await browser.newContext()).newPage();
     for (const page of [pageA, pageB]) {
       await page.goto(lathe.url);
-      await page.waitForFunction(() => (window as unknown as { __latheReady?: boolean }).__latheReady === true);
+      await page.waitForFunction(
+        () => (window as unknown as { __latheReady?: boolean }).__latheReady === true,
+      );
     }
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await browser.close();
     expect(await stopConsole(lathe)).toBe(0);
   });
 
@@ -52,10 +62,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
         const find = (root: ParentNode): HTMLInputElement | null => {
           const direct = root.querySelector<HTMLInputElement>('[data-param="strip/01/fader"]');
           if (direct !== null) return direct;
-          for (const el of root.querySelectorAll('*')) if (el.shadowRoot !== null) {
-            const found = find(el.shadowRoot);
-            if (found !== null) return found;
-          }
+          for (const el of root.querySelectorAll('*'))
+            if (el.shadowRoot !== null) {
+              const found = find(el.shadowRoot);
+              if (found !== null) return found;
+            }
           return null;
         };
         const input = find(host.shadowRoot ?? host)!;
@@ -70,10 +81,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
           const find = (root: ParentNode): HTMLInputElement | null => {
             const direct = root.querySelector<HTMLInputElement>('[data-param="strip/01/fader"]');
             if (direct !== null) return direct;
-            for (const el of root.querySelectorAll('*')) if (el.shadowRoot !== null) {
-              const found = find(el.shadowRoot);
-              if (found !== null) return found;
-            }
+            for (const el of root.querySelectorAll('*'))
+              if (el.shadowRoot !== null) {
+                const found = find(el.shadowRoot);
+                if (found !== null) return found;
+              }
             return null;
           };
           const input = find(document);
@@ -82,28 +94,37 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
         position,
         { polling: 5, timeout: 5000 },
       );
-      const delay = (await seenAt.jsonValue()) - sentAt;
+      const delay = Number(await seenAt.jsonValue()) - sentAt;
       console.log(`fader ${position}: shown in the other browser after ${delay} ms`);
       expect(delay).toBeLessThan(100);
     }
     // The readout follows in plain units: position 0.9 on the fader law is about +3.4 dB.
-    await expect(pageB.locator('[data-param-value="strip/01/fader"]').innerText()).resolves.toMatch(/^\+?3\.\d$/);
+    await expect(pageB.locator('[data-param-value="strip/01/fader"]').innerText()).resolves.toMatch(
+      /^\+?3\.\d$/,
+    );
   });
 
   it('a change made from the command line shows in the browser', async () => {
-    await run(process.execPath, [LATHE, 'set', 'strip/02/mute', '1', '--port', String(lathe.port)], { cwd: REPO });
-    await pageA.waitForFunction(() => {
-      const find = (root: ParentNode): Element | null => {
-        const direct = root.querySelector('[data-param="strip/02/mute"]');
-        if (direct !== null) return direct;
-        for (const el of root.querySelectorAll('*')) if (el.shadowRoot !== null) {
-          const found = find(el.shadowRoot);
-          if (found !== null) return found;
-        }
-        return null;
-      };
-      return find(document)?.getAttribute('aria-pressed') === 'true';
-    }, undefined, { polling: 10, timeout: 2000 });
+    await run(process.execPath, [LATHE, 'set', 'strip/02/mute', '1', '--port', String(lathe.port)], {
+      cwd: REPO,
+    });
+    await pageA.waitForFunction(
+      () => {
+        const find = (root: ParentNode): Element | null => {
+          const direct = root.querySelector('[data-param="strip/02/mute"]');
+          if (direct !== null) return direct;
+          for (const el of root.querySelectorAll('*'))
+            if (el.shadowRoot !== null) {
+              const found = find(el.shadowRoot);
+              if (found !== null) return found;
+            }
+          return null;
+        };
+        return find(document)?.getAttribute('aria-pressed') === 'true';
+      },
+      undefined,
+      { polling: 10, timeout: 2000 },
+    );
   });
 
   it('meters move while the demo multitrack plays', async () => {

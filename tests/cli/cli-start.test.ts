@@ -12,7 +12,14 @@ afterEach(async () => {
   sockets.clear();
   await runner.killAll();
   await Promise.all(
-    [...servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    [...servers].map(
+      (server) =>
+        new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve();
+          }),
+        ),
+    ),
   );
   servers.clear();
 });
@@ -27,7 +34,9 @@ async function occupyPort(): Promise<{ server: net.Server; port: number }> {
   servers.add(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      resolve();
+    });
   });
   return { server, port: (server.address() as net.AddressInfo).port };
 }
@@ -35,7 +44,11 @@ async function occupyPort(): Promise<{ server: net.Server; port: number }> {
 /** A port nothing listens on (taken from the OS, then released). */
 async function freePort(): Promise<number> {
   const { server, port } = await occupyPort();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   servers.delete(server);
   return port;
 }
@@ -55,7 +68,7 @@ function openPanel(
   const taken = new Set<number>();
   const waiters = new Set<() => void>();
   socket.on('message', (data, isBinary) => {
-    if (!isBinary) messages.push(JSON.parse(String(data)) as Message);
+    if (!isBinary) messages.push(JSON.parse((data as Buffer).toString()) as Message);
     for (const waiter of [...waiters]) waiter();
   });
   const next = (type: string): Promise<Message> =>
@@ -79,7 +92,9 @@ function openPanel(
       check();
     });
   return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ socket, messages, next }));
+    socket.once('open', () => {
+      resolve({ socket, messages, next });
+    });
     socket.once('error', reject);
   });
 }
@@ -152,7 +167,11 @@ describe('lathe start (real command)', () => {
     expect(unknown.stderr).toBe('lathe: unknown parameter "strip/99/fader"\n');
 
     // SIGINT with a panel still connected: clean exit 0 within 5 s.
-    const closed = new Promise<number>((resolve) => panel.socket.once('close', (code) => resolve(code)));
+    const closed = new Promise<number>((resolve) =>
+      panel.socket.once('close', (code) => {
+        resolve(code);
+      }),
+    );
     const signalledAt = performance.now();
     lathe.child.kill('SIGINT');
     const exit = await lathe.waitForExit(10_000);

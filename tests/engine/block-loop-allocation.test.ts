@@ -20,7 +20,11 @@ interface ProfileNode {
 
 /** Bytes V8's sampling heap profiler attributes to functions in engine/ while `work` runs. */
 async function engineAllocations(session: Session, work: () => void): Promise<number> {
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 16, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
   work();
   const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
   let bytes = 0;
@@ -39,12 +43,15 @@ describe('the block loop', () => {
     const params = ParamTable.create(specs.length);
     const events = EventRing.create(64);
     const meters = MeterBlock.create(meterSlotCount(strips));
-    const runtime = new AudioRuntime(new MixGraph({ stripCount: strips, sampleRate: 48000, maxBlockFrames: 128, specs }), {
-      params,
-      meters,
-      events,
-      status: new EngineStatusBlock(),
-    });
+    const runtime = new AudioRuntime(
+      new MixGraph({ stripCount: strips, sampleRate: 48000, maxBlockFrames: 128, specs }),
+      {
+        params,
+        meters,
+        events,
+        status: new EngineStatusBlock(),
+      },
+    );
     runtime['use']({
       kind: 'virtual',
       deviceName: 'test',
@@ -53,7 +60,9 @@ describe('the block loop', () => {
       stop: () => undefined,
     });
     const player = new StemPlayer(
-      Array.from({ length: strips }, (_, s) => new Float32Array(4800).map((_, i) => Math.sin(i * 0.01 * (s + 1)))),
+      Array.from({ length: strips }, (_, s) =>
+        new Float32Array(4800).map((_, i) => Math.sin(i * 0.01 * (s + 1))),
+      ),
     );
     const input = new Float32Array(128 * strips);
     const output = new Float32Array(256);

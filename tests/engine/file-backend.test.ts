@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { AudioRuntime, createMixParamSpecs, EngineStatusBlock, EventRing, FileBackend, MeterBlock, meterSlotCount, MixGraph, ParamTable } from '../../engine/index.ts';
+import {
+  AudioRuntime,
+  createMixParamSpecs,
+  EngineStatusBlock,
+  EventRing,
+  FileBackend,
+  MeterBlock,
+  meterSlotCount,
+  MixGraph,
+  ParamTable,
+} from '../../engine/index.ts';
 
 describe('file backend (offline)', () => {
   it('renders 60 s of two stems far faster than real time through the same block function', async () => {
@@ -9,17 +19,32 @@ describe('file backend (offline)', () => {
     const b = new Float32Array(frames).map((_, i) => (i % 2 === 0 ? 0.25 : -0.25));
     const specs = createMixParamSpecs(2);
     const params = ParamTable.create(specs.length);
-    specs.forEach((spec, i) => params.write(i, spec.default));
-    params.write(2 * 3 - 2, -1); // strip 2 pan hard left
-    const runtime = new AudioRuntime(new MixGraph({ stripCount: 2, sampleRate: rate, maxBlockFrames: 128, specs }), {
-      params,
-      meters: MeterBlock.create(meterSlotCount(2)),
-      events: EventRing.create(16),
-      status: new EngineStatusBlock(),
+    specs.forEach((spec, i) => {
+      params.write(i, spec.default);
     });
-    const backend = new FileBackend({ sampleRate: rate, blockSize: 128, inputs: [a, b], outputChannels: 2, lengthFrames: frames + 100 });
+    params.write(2 * 3 - 2, -1); // strip 2 pan hard left
+    const runtime = new AudioRuntime(
+      new MixGraph({ stripCount: 2, sampleRate: rate, maxBlockFrames: 128, specs }),
+      {
+        params,
+        meters: MeterBlock.create(meterSlotCount(2)),
+        events: EventRing.create(16),
+        status: new EngineStatusBlock(),
+      },
+    );
+    const backend = new FileBackend({
+      sampleRate: rate,
+      blockSize: 128,
+      inputs: [a, b],
+      outputChannels: 2,
+      lengthFrames: frames + 100,
+    });
     const started = performance.now();
-    await runtime.run(backend, () => null, () => undefined);
+    await runtime.run(
+      backend,
+      () => null,
+      () => undefined,
+    );
     const seconds = (performance.now() - started) / 1000;
     expect(seconds).toBeLessThan(30); // sanity only; speed is a benchmark's job
     const [left, right] = backend.outputs as [Float32Array, Float32Array];

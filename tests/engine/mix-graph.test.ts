@@ -6,12 +6,22 @@ const RATE = 48000;
 const BLOCK = 128;
 
 function makeGraph(strips: number): { graph: MixGraph; meters: MeterBlock } {
-  const graph = new MixGraph({ stripCount: strips, sampleRate: RATE, maxBlockFrames: BLOCK, specs: createMixParamSpecs(strips) });
+  const graph = new MixGraph({
+    stripCount: strips,
+    sampleRate: RATE,
+    maxBlockFrames: BLOCK,
+    specs: createMixParamSpecs(strips),
+  });
   return { graph, meters: MeterBlock.create(meterSlotCount(strips)) };
 }
 
 /** Runs `blocks` blocks of a constant input per strip; returns planar L/R output. */
-function run(graph: MixGraph, inputs: number[], blocks: number, meters: MeterBlock | null = null): [Float32Array, Float32Array] {
+function run(
+  graph: MixGraph,
+  inputs: number[],
+  blocks: number,
+  meters: MeterBlock | null = null,
+): [Float32Array, Float32Array] {
   const channels = inputs.length;
   const input = new Float32Array(BLOCK * channels);
   for (let i = 0; i < BLOCK; i++) for (let c = 0; c < channels; c++) input[i * channels + c] = inputs[c]!;
@@ -58,7 +68,8 @@ describe('MixGraph', () => {
     graph.setTarget(0, 0);
     const [, right] = run(graph, [1], 400);
     let largestStep = 0;
-    for (let i = 1; i < right.length; i++) largestStep = Math.max(largestStep, Math.abs(right[i]! - right[i - 1]!));
+    for (let i = 1; i < right.length; i++)
+      largestStep = Math.max(largestStep, Math.abs(right[i]! - right[i - 1]!));
     // One-pole in dB with tau = 20 ms (960 samples): the steepest slope of 10^(dB/20) is
     // 0.368 / 960 per sample. An unsmoothed jump would be a single step of 0.999.
     expect(largestStep).toBeLessThan(0.0006);
@@ -76,7 +87,8 @@ describe('MixGraph', () => {
     expect(right[BLOCK - 1]).toBeLessThan(0.6);
     expect(right[3 * BLOCK - 1]).toBe(0);
     let largestStep = 0;
-    for (let i = 1; i < right.length; i++) largestStep = Math.max(largestStep, Math.abs(right[i]! - right[i - 1]!));
+    for (let i = 1; i < right.length; i++)
+      largestStep = Math.max(largestStep, Math.abs(right[i]! - right[i - 1]!));
     expect(largestStep).toBeLessThan(2 / 240);
   });
 

@@ -28,25 +28,40 @@ export interface LoopbackResult {
 export async function playAndRecord(binding: PortAudioBinding, deviceName: string): Promise<LoopbackResult> {
   const device = binding.getDevices().find((d) => d.name === deviceName);
   if (device === undefined) throw new Error(`device ${deviceName} not listed`);
-  const backend = new PortAudioBackend({ binding, device, sampleRate: RATE, blockSize: BLOCK, inputChannels: 2, outputChannels: 2 });
-  const specs = createMixParamSpecs(2);
-  const runtime = new AudioRuntime(new MixGraph({ stripCount: 2, sampleRate: RATE, maxBlockFrames: BLOCK, specs }), {
-    params: ParamTable.create(specs.length),
-    meters: MeterBlock.create(meterSlotCount(2)),
-    events: EventRing.create(16),
-    status: new EngineStatusBlock(),
+  const backend = new PortAudioBackend({
+    binding,
+    device,
+    sampleRate: RATE,
+    blockSize: BLOCK,
+    inputChannels: 2,
+    outputChannels: 2,
   });
+  const specs = createMixParamSpecs(2);
+  const runtime = new AudioRuntime(
+    new MixGraph({ stripCount: 2, sampleRate: RATE, maxBlockFrames: BLOCK, specs }),
+    {
+      params: ParamTable.create(specs.length),
+      meters: MeterBlock.create(meterSlotCount(2)),
+      events: EventRing.create(16),
+      status: new EngineStatusBlock(),
+    },
+  );
   const stimulus = new Float32Array(RATE * 2);
   const impulseAt = RATE / 4;
   stimulus[impulseAt] = 1;
-  for (let i = RATE / 2; i < stimulus.length; i++) stimulus[i] = 0.1 * Math.sin((2 * Math.PI * 997 * i) / RATE);
+  for (let i = RATE / 2; i < stimulus.length; i++)
+    stimulus[i] = 0.1 * Math.sin((2 * Math.PI * 997 * i) / RATE);
   const control = new SharedArrayBuffer(16);
   new Int32Array(control).set([1, 0b1, 0, 0]);
   const stimulusBuffer = new SharedArrayBuffer(stimulus.length * 4);
   new Float32Array(stimulusBuffer).set(stimulus);
   const recordingBuffer = new SharedArrayBuffer((stimulus.length + RATE / 2) * 4);
   runtime.measurement.arm(control, stimulusBuffer, recordingBuffer);
-  const running = runtime.run(backend, () => null, () => undefined);
+  const running = runtime.run(
+    backend,
+    () => null,
+    () => undefined,
+  );
   const words = new Int32Array(control);
   const deadline = Date.now() + 15_000;
   while (Atomics.load(words, 0) !== 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -72,7 +87,9 @@ export async function playAndRecord(binding: PortAudioBinding, deviceName: strin
  */
 export function portAudioContract(makeBinding: () => PortAudioBinding, deviceName: string): void {
   it('lists the device with its channels and rate', () => {
-    const device = makeBinding().getDevices().find((d) => d.name === deviceName);
+    const device = makeBinding()
+      .getDevices()
+      .find((d) => d.name === deviceName);
     expect(device).toBeDefined();
     expect(device!.maxInputChannels).toBeGreaterThanOrEqual(2);
     expect(device!.maxOutputChannels).toBeGreaterThanOrEqual(2);
@@ -81,7 +98,9 @@ export function portAudioContract(makeBinding: () => PortAudioBinding, deviceNam
   it('returns a -20 dBFS 997 Hz sine and an impulse: same level (±0.05 dB), frequency, and a stable round trip', async () => {
     const first = await playAndRecord(makeBinding(), deviceName);
     const second = await playAndRecord(makeBinding(), deviceName);
-    console.log(`[${deviceName}] round trip ${first.latencyFrames} / ${second.latencyFrames} frames, level error ${first.levelErrorDb.toFixed(4)} dB, ${first.frequencyHz.toFixed(3)} Hz, xruns ${first.xruns}`);
+    console.log(
+      `[${deviceName}] round trip ${first.latencyFrames} / ${second.latencyFrames} frames, level error ${first.levelErrorDb.toFixed(4)} dB, ${first.frequencyHz.toFixed(3)} Hz, xruns ${first.xruns}`,
+    );
     for (const result of [first, second]) {
       expect(result.latencyFrames).toBeGreaterThan(0);
       expect(Math.abs(result.levelErrorDb)).toBeLessThanOrEqual(0.05);
@@ -94,7 +113,13 @@ export function portAudioContract(makeBinding: () => PortAudioBinding, deviceNam
   it('counts xruns when the block loop stalls', async () => {
     const binding = makeBinding();
     const device = binding.getDevices().find((d) => d.name === deviceName)!;
-    const backend = new PortAudioBackend({ binding, device, sampleRate: RATE, blockSize: BLOCK, inputChannels: 2 });
+    const backend = new PortAudioBackend({
+      binding,
+      device,
+      sampleRate: RATE,
+      blockSize: BLOCK,
+      inputChannels: 2,
+    });
     const counters = { xruns: 0, frames: 0 };
     let blocks = 0;
     const stallingCallback: BlockCallback = () => {

@@ -16,7 +16,10 @@ import {
 import { portAudioContract } from './portaudio-contract.ts';
 
 describe('PortAudio contract on the fake loopback', () => {
-  portAudioContract(() => new FakePortAudioBinding({ name: 'Fake loopback', latencyFrames: 300 }), 'Fake loopback');
+  portAudioContract(
+    () => new FakePortAudioBinding({ name: 'Fake loopback', latencyFrames: 300 }),
+    'Fake loopback',
+  );
 });
 
 describe('device failure while running', () => {
@@ -24,13 +27,22 @@ describe('device failure while running', () => {
     const binding = new FakePortAudioBinding();
     const specs = createMixParamSpecs(2);
     const status = new EngineStatusBlock();
-    const runtime = new AudioRuntime(new MixGraph({ stripCount: 2, sampleRate: 48000, maxBlockFrames: 128, specs }), {
-      params: ParamTable.create(specs.length),
-      meters: MeterBlock.create(meterSlotCount(2)),
-      events: EventRing.create(16),
-      status,
+    const runtime = new AudioRuntime(
+      new MixGraph({ stripCount: 2, sampleRate: 48000, maxBlockFrames: 128, specs }),
+      {
+        params: ParamTable.create(specs.length),
+        meters: MeterBlock.create(meterSlotCount(2)),
+        events: EventRing.create(16),
+        status,
+      },
+    );
+    const primary = new PortAudioBackend({
+      binding,
+      device: binding.device,
+      sampleRate: 48000,
+      blockSize: 128,
+      watchdogMs: 200,
     });
-    const primary = new PortAudioBackend({ binding, device: binding.device, sampleRate: 48000, blockSize: 128, watchdogMs: 200 });
     const faults: { reason: string; next: AudioBackend | null; at: number }[] = [];
     const running = runtime.run(
       primary,

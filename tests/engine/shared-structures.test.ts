@@ -77,9 +77,9 @@ describe('MeterBlock (max since last read)', () => {
     let frames = 0;
     let sumSquares = 0;
     let maxPeak = 0;
-    let finished = false;
-    void done.then(() => (finished = true));
-    while (!finished) {
+    const state = { finished: false };
+    void done.then(() => (state.finished = true));
+    while (!state.finished) {
       const got = meters.read(peak, rms);
       frames += got;
       sumSquares += rms[0]! * rms[0]! * got;

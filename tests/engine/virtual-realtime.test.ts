@@ -5,7 +5,13 @@ describe('virtual interface', () => {
   let engine: Engine;
   beforeAll(async () => {
     const stem = new Float32Array(48000).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 48000));
-    engine = await Engine.start({ audio: { kind: 'virtual' }, sampleRate: 48000, blockSize: 128, stripCount: 1, stems: [stem] });
+    engine = await Engine.start({
+      audio: { kind: 'virtual' },
+      sampleRate: 48000,
+      blockSize: 128,
+      stripCount: 1,
+      stems: [stem],
+    });
   });
   afterAll(async () => {
     await engine.stop();
@@ -18,7 +24,9 @@ describe('virtual interface', () => {
     const elapsed = (performance.now() - started) / 1000;
     const frames = (engine.status().blocks - startBlocks) * 128;
     const ratio = frames / (elapsed * 48000);
-    console.log(`virtual clock: ${frames} frames in ${elapsed.toFixed(3)} s = ${(ratio * 100).toFixed(3)} % of real time`);
+    console.log(
+      `virtual clock: ${frames} frames in ${elapsed.toFixed(3)} s = ${(ratio * 100).toFixed(3)} % of real time`,
+    );
     expect(Math.abs(ratio - 1)).toBeLessThan(0.01);
     expect(engine.status().backend).toBe('virtual');
   }, 20_000);

@@ -29,7 +29,7 @@ describe.skipIf(JACK_SERVER === undefined)('the audio device failing while runni
     const socket = await app.injectWS('/ws');
     const messages: ServerMessage[] = [];
     socket.on('message', (data, isBinary) => {
-      if (!isBinary) messages.push(JSON.parse(String(data)) as ServerMessage);
+      if (!isBinary) messages.push(JSON.parse((data as Buffer).toString()) as ServerMessage);
     });
     await new Promise((r) => setTimeout(r, 500));
     expect(engine.status().backend).toBe('portaudio');

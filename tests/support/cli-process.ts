@@ -101,17 +101,17 @@ export class LatheProcess {
   waitForExit(timeoutMs: number): Promise<LatheExit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `lathe still running after ${timeoutMs} ms\nstdout: ${this.out}\nstderr: ${this.errText}`,
-            ),
+      timer = setTimeout(() => {
+        reject(
+          new Error(
+            `lathe still running after ${timeoutMs} ms\nstdout: ${this.out}\nstderr: ${this.errText}`,
           ),
-        timeoutMs,
-      );
+        );
+      }, timeoutMs);
     });
-    return Promise.race([this.exited, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([this.exited, timeout]).finally(() => {
+      clearTimeout(timer);
+    });
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {

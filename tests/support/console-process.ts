@@ -36,8 +36,12 @@ export async function startConsole(args: string[], timeoutMs = 60_000): Promise<
 }
 
 export async function stopConsole(running: RunningConsole | undefined): Promise<number | null> {
-  if (running === undefined || running.process.exitCode !== null) return running?.process.exitCode ?? null;
-  const exited = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
+  if (running?.process.exitCode !== null) return running?.process.exitCode ?? null;
+  const exited = new Promise<number | null>((resolve) =>
+    running.process.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   running.process.kill('SIGINT');
   const timer = setTimeout(() => running.process.kill('SIGKILL'), 5000);
   const code = await exited;

@@ -21,12 +21,19 @@ export function useJackServer(server: string): void {
 
 /** Starts a private jackd (dummy driver, 2-channel loopback) and waits until clients can connect. */
 export async function startPrivateJack(name: string): Promise<ChildProcess> {
-  const jackd = spawn('jackd', ['-n', name, '--no-realtime', '-L', '2', '-d', 'dummy', '-r', '48000', '-p', '256'], {
-    stdio: 'ignore',
-  });
+  const jackd = spawn(
+    'jackd',
+    ['-n', name, '--no-realtime', '-L', '2', '-d', 'dummy', '-r', '48000', '-p', '256'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const probe = spawnSync('jack_lsp', [], { env: { ...process.env, JACK_DEFAULT_SERVER: name }, encoding: 'utf8' });
+    const probe = spawnSync('jack_lsp', [], {
+      env: { ...process.env, JACK_DEFAULT_SERVER: name },
+      encoding: 'utf8',
+    });
     if (probe.status === 0 && probe.stdout.includes('loopback:capture_1')) return jackd;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

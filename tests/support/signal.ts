@@ -20,7 +20,12 @@ export function toDb(linear: number): number {
  * Frequency from rising zero crossings, each located by linear interpolation, over
  * [start, end): (crossings - 1) periods between the first and the last crossing.
  */
-export function zeroCrossingFrequency(samples: Float32Array, sampleRate: number, start: number, end: number): number {
+export function zeroCrossingFrequency(
+  samples: Float32Array,
+  sampleRate: number,
+  start: number,
+  end: number,
+): number {
   let first = -1;
   let last = -1;
   let count = 0;

@@ -36,7 +36,15 @@ class PanelClient {
 
   static async connect(app: FastifyInstance): Promise<PanelClient> {
     const client = new PanelClient();
-    client.socket = await app.injectWS('/ws', {}, { onInit: (ws) => client.listen(ws) });
+    client.socket = await app.injectWS(
+      '/ws',
+      {},
+      {
+        onInit: (ws) => {
+          client.listen(ws);
+        },
+      },
+    );
     return client;
   }
 
@@ -48,7 +56,7 @@ class PanelClient {
         this.frames.push({ at, message: Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer) });
       } else {
         this.order.push('text');
-        const parsed: unknown = JSON.parse(String(data));
+        const parsed: unknown = JSON.parse((data as Buffer).toString());
         if (checkServerMessage.Check(parsed)) this.texts.push({ at, message: parsed });
         else this.invalid.push(parsed);
       }

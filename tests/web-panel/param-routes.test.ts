@@ -33,8 +33,8 @@ describe('REST /api (real engine, virtual audio, 2 strips)', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await engine?.stop();
+    await app.close();
+    await engine.stop();
   });
 
   beforeEach(() => {

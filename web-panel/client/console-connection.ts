@@ -123,7 +123,7 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
   private send(request: Request): void {
     const socket = this.socket;
     // While disconnected the controls are disabled; anything else is stale by the time we are back.
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (socket?.readyState !== WebSocket.OPEN) return;
     const id = this.nextId;
     this.nextId = id >= 0x7fffffff ? 1 : id + 1;
     this.inFlight.set(id, 'param' in request ? request.param : request.type);
@@ -178,7 +178,9 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
     const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
     const delay = Math.round(base * (0.8 + Math.random() * 0.4));
     this.attempt++;
-    this.retryTimer = setTimeout(() => this.connect(), delay);
+    this.retryTimer = setTimeout(() => {
+      this.connect();
+    }, delay);
   }
 
   private onText(text: string): void {

@@ -14,7 +14,9 @@ export function nextFrame(callback: (now: number) => void, fallbackMs: number): 
     callback(now);
   };
   const frame = requestAnimationFrame(run);
-  const timer = setTimeout(() => run(performance.now()), fallbackMs);
+  const timer = setTimeout(() => {
+    run(performance.now());
+  }, fallbackMs);
   return () => {
     done = true;
     cancelAnimationFrame(frame);

@@ -67,6 +67,7 @@ function meterSlots(meters: MeterLayout): Map<string | number, Slot> {
 
 function strip(id: string, label: string | undefined, master: boolean, meter: Slot | undefined): StripLayout {
   const fallback = master ? 'Master' : id.slice(id.indexOf('/') + 1);
-  const name = label?.replace(/\s+(fader|pan|balance|mute)$/i, '').trim() || fallback;
+  const trimmed = label?.replace(/\s+(fader|pan|balance|mute)$/i, '').trim() ?? '';
+  const name = trimmed === '' ? fallback : trimmed;
   return { id, name, master, meterSlot: meter?.slot ?? 0, meterChannels: meter?.channels ?? 0 };
 }

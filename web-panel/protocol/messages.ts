@@ -111,7 +111,9 @@ export const ReplyMessage = Type.Object(
     type: Type.Literal('reply'),
     id: Type.Union([RequestId, Type.Null()]),
     ok: Type.Boolean(),
-    error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false })),
+    error: Type.Optional(
+      Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );

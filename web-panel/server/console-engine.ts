@@ -1,4 +1,7 @@
 import type { Engine } from '../../engine/index.ts';
 
 /** What the panel needs from the engine (the real Engine satisfies it). */
-export type ConsoleEngine = Pick<Engine, 'params' | 'status' | 'meterLayout' | 'readMeters' | 'meterSlots' | 'on' | 'off'>;
+export type ConsoleEngine = Pick<
+  Engine,
+  'params' | 'status' | 'meterLayout' | 'readMeters' | 'meterSlots' | 'on' | 'off'
+>;

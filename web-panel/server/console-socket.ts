@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
 import { isLatheError, type EngineStatus, type ParamChange } from '../../engine/index.ts';
 import {
   encodeMeterFrame,
@@ -35,7 +35,11 @@ const METER_BACKPRESSURE_BYTES = 256 * 1024;
  * frames to subscribed clients. Every incoming message is validated; a bad one gets an error
  * reply and the connection stays open.
  */
-export const consoleSocket: FastifyPluginAsync<ConsoleSocketOptions> = async (app: FastifyInstance, options) => {
+export const consoleSocket: FastifyPluginCallback<ConsoleSocketOptions> = (
+  app: FastifyInstance,
+  options,
+  done,
+) => {
   const { engine } = options;
   const clients = new Set<Client>();
   let nextClient = 1;
@@ -45,7 +49,8 @@ export const consoleSocket: FastifyPluginAsync<ConsoleSocketOptions> = async (ap
   };
   const broadcast = (message: ServerMessage): void => {
     const text = JSON.stringify(message);
-    for (const client of clients) if (client.socket.readyState === client.socket.OPEN) client.socket.send(text);
+    for (const client of clients)
+      if (client.socket.readyState === client.socket.OPEN) client.socket.send(text);
   };
 
   const onParam = (change: ParamChange): void => {
@@ -82,7 +87,8 @@ export const consoleSocket: FastifyPluginAsync<ConsoleSocketOptions> = async (ap
     const frame = Buffer.from(encodeMeterFrame(meterSequence++, peak, rms));
     for (const client of clients) {
       if (client.meters && client.socket.readyState === client.socket.OPEN) {
-        if (client.socket.bufferedAmount < METER_BACKPRESSURE_BYTES) client.socket.send(frame, { binary: true });
+        if (client.socket.bufferedAmount < METER_BACKPRESSURE_BYTES)
+          client.socket.send(frame, { binary: true });
       }
     }
   }, 1000 / options.meterRateHz);
@@ -126,7 +132,7 @@ export const consoleSocket: FastifyPluginAsync<ConsoleSocketOptions> = async (ap
         reply(null, { code: 'LATHE_MESSAGE_INVALID', message: 'binary messages are not accepted' });
         return;
       }
-      const parsed = parseClientMessage(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+      const parsed = parseClientMessage(rawDataToText(data));
       if (!parsed.ok) {
         reply(parsed.id, { code: parsed.code, message: parsed.error });
         return;
@@ -154,4 +160,12 @@ export const consoleSocket: FastifyPluginAsync<ConsoleSocketOptions> = async (ap
     socket.on('close', () => clients.delete(client));
     socket.on('error', () => clients.delete(client));
   });
+  done();
 };
+
+/** A text frame as a string, whichever form `ws` delivered it in. */
+function rawDataToText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Buffer.from(new Uint8Array(data)).toString('utf8');
+}

@@ -16,7 +16,12 @@ const whole = Compile(ClientMessage);
 
 export type ParsedClientMessage =
   | { readonly ok: true; readonly message: ClientMessageType }
-  | { readonly ok: false; readonly code: 'LATHE_MESSAGE_NOT_JSON' | 'LATHE_MESSAGE_INVALID'; readonly error: string; readonly id: number | null };
+  | {
+      readonly ok: false;
+      readonly code: 'LATHE_MESSAGE_NOT_JSON' | 'LATHE_MESSAGE_INVALID';
+      readonly error: string;
+      readonly id: number | null;
+    };
 
 const MAX_MESSAGE_BYTES = 16 * 1024;
 /** The largest `id` a request may carry (RequestId in messages.ts). */
@@ -28,7 +33,12 @@ const MAX_REQUEST_ID = 2 ** 31 - 1;
  */
 export function parseClientMessage(text: string): ParsedClientMessage {
   if (text.length > MAX_MESSAGE_BYTES) {
-    return { ok: false, code: 'LATHE_MESSAGE_INVALID', error: `message longer than ${MAX_MESSAGE_BYTES} bytes`, id: null };
+    return {
+      ok: false,
+      code: 'LATHE_MESSAGE_INVALID',
+      error: `message longer than ${MAX_MESSAGE_BYTES} bytes`,
+      id: null,
+    };
   }
   let data: unknown;
   try {
@@ -40,7 +50,10 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   const record = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
   // Echo the id only when it is a valid request id: the reply must itself match ReplyMessage.
   const rawId = record['id'];
-  const id = typeof rawId === 'number' && Number.isInteger(rawId) && rawId >= 0 && rawId <= MAX_REQUEST_ID ? rawId : null;
+  const id =
+    typeof rawId === 'number' && Number.isInteger(rawId) && rawId >= 0 && rawId <= MAX_REQUEST_ID
+      ? rawId
+      : null;
   const type = record['type'];
   if (typeof type !== 'string' || !(type in byType)) {
     return {

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { isLatheError } from '../../engine/index.ts';
 import { toAudioStatus } from './audio-status.ts';
 import type { ConsoleEngine } from './console-engine.ts';
@@ -41,7 +41,7 @@ function parseSetBody(body: unknown): SetBody | { readonly error: string } {
  * REST: read and set parameters from scripts and the `lathe` command (source "rest").
  * Parameter ids contain slashes, so they are the wildcard tail: PUT /api/params/strip/01/fader.
  */
-export const paramRoutes: FastifyPluginAsync<ParamRoutesOptions> = async (app, { engine }) => {
+export const paramRoutes: FastifyPluginCallback<ParamRoutesOptions> = (app, { engine }, done) => {
   const describe = (id: string): { param: string; value: number; position: number; unit: string } => ({
     param: id,
     value: engine.params.get(id),
@@ -77,4 +77,5 @@ export const paramRoutes: FastifyPluginAsync<ParamRoutesOptions> = async (app, {
     }
     return describe(id);
   });
+  done();
 };

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `npm test`: every test, including real audio through JACK and the panel in Chromium.
+# Installs the Debian packages the tests need when run as root (else prints the apt-get line),
+# starts a JACK dummy server with a loopback unless one is named in LATHE_TEST_JACK_SERVER,
+# builds the panel, runs vitest, and ends with "N passed, N failed, N skipped".
+# A skipped test is a failure here: every suite must really run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# jackd2: jackd + jack_lsp; libasound2-plugins: ALSA's jack PCM (how PortAudio reaches JACK);
+# sox: reference WAV reader/writer; chromium: browser tests.
+PACKAGES=(jackd2 libasound2-plugins sox chromium)
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian packages the tests need: ${missing[*]}"
+    echo "jackd2 jackd/tweak_rt_limits boolean false" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+      { echo "apt-get install failed"; exit 1; }
+  else
+    echo "The tests need Debian packages. Run as root:"
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+    exit 1
+  fi
+fi
+
+[ -d node_modules ] || npm ci --no-audit --no-fund || exit 1
+npm run --silent build >/dev/null || { echo "panel build failed"; exit 1; }
+
+jack_pid=""
+cleanup() {
+  if [ -n "$jack_pid" ]; then kill "$jack_pid" 2>/dev/null; wait "$jack_pid" 2>/dev/null; fi
+}
+trap cleanup EXIT
+if [ -z "${LATHE_TEST_JACK_SERVER:-}" ]; then
+  export LATHE_TEST_JACK_SERVER="lathe-test-$$"
+  jackd -n "$LATHE_TEST_JACK_SERVER" -L 2 -d dummy -r 48000 -p 256 >test-jackd.log 2>&1 &
+  jack_pid=$!
+  for _ in $(seq 100); do
+    JACK_DEFAULT_SERVER="$LATHE_TEST_JACK_SERVER" jack_lsp 2>/dev/null | grep -q loopback:capture_1 && break
+    sleep 0.1
+  done
+  JACK_DEFAULT_SERVER="$LATHE_TEST_JACK_SERVER" jack_lsp 2>/dev/null | grep -q loopback:capture_1 ||
+    { echo "jackd did not start (see test-jackd.log)"; exit 1; }
+fi
+
+mkdir -p test-results
+npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "$@"
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  process.exit(r.numFailedTests > 0 || skipped > 0 || !r.success || r.numTotalTests === 0 ? 1 : 0);
+'
