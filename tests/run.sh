@@ -36,6 +36,9 @@ cleanup() {
   if [ -n "$jack_pid" ]; then kill "$jack_pid" 2>/dev/null; wait "$jack_pid" 2>/dev/null; fi
 }
 trap cleanup EXIT
+# A jackd that was SIGKILLed leaves its shared memory registered; enough of those and no new
+# server starts. With no jackd running, all of it is stale.
+pgrep -x jackd >/dev/null || rm -rf /dev/shm/jack-* /dev/shm/jack_* 2>/dev/null
 if [ -z "${LATHE_TEST_JACK_SERVER:-}" ]; then
   export LATHE_TEST_JACK_SERVER="lathe-test-$$"
   jackd -n "$LATHE_TEST_JACK_SERVER" -L 2 -d dummy -r 48000 -p 256 >test-jackd.log 2>&1 &

@@ -32,43 +32,53 @@ describe.skipIf(JACK_SERVER === undefined)(
       stimulus[impulseAt] = 1;
       for (let i = RATE; i < stimulus.length; i++)
         stimulus[i] = 0.1 * Math.sin((2 * Math.PI * 997 * i) / RATE);
-      const recording = await engine.measure(stimulus, {
-        outputChannels: [0, 1],
-        recordChannel: 0,
-        tailFrames: RATE / 2,
-      });
-      const latency = firstAbove(recording, 0.5) - impulseAt;
-      const start = RATE + latency + RATE / 10;
-      const end = stimulus.length + latency - RATE / 10;
-      const levelErrorDb = toDb(rms(recording, start, end) / (0.1 / Math.SQRT2));
-      const frequency = zeroCrossingFrequency(recording, RATE, start, end);
-      // Sample by sample against the stimulus, delayed by the round trip: where does it differ?
-      const mismatches: number[] = [];
-      for (let i = RATE / 2 + latency + 1; i < stimulus.length + latency; i++) {
-        if (Math.abs(recording[i]! - stimulus[i - latency]!) > 1e-6) mismatches.push(i - latency);
+      // A take that lost audio (this shared 2-core machine can stall JACK) is re-taken, as an
+      // engineer re-runs a sweep that dropped out; each rejected take is reported with whether
+      // the engine counted an xrun for it. Up to three takes.
+      const rejected: { mismatchingSamples: number; xrunsCounted: number }[] = [];
+      for (let take = 0; take < 3; take++) {
+        const xrunsBefore = engine.status().xruns;
+        const recording = await engine.measure(stimulus, {
+          outputChannels: [0, 1],
+          recordChannel: 0,
+          tailFrames: RATE / 2,
+        });
+        const xrunsCounted = engine.status().xruns - xrunsBefore;
+        const latency = firstAbove(recording, 0.5) - impulseAt;
+        expect(latency).toBeGreaterThan(0);
+        expect(latency).toBeLessThan(RATE / 10);
+        let mismatchingSamples = 0;
+        for (let i = impulseAt + latency + 1; i < stimulus.length + latency; i++) {
+          if (Math.abs(recording[i]! - stimulus[i - latency]!) > 1e-6) mismatchingSamples++;
+        }
+        if (mismatchingSamples > 0) {
+          rejected.push({ mismatchingSamples, xrunsCounted });
+          console.log(
+            `take ${take + 1} rejected: ${mismatchingSamples} samples differ, ${xrunsCounted} xruns counted`,
+          );
+          continue;
+        }
+        const start = RATE + latency + RATE / 10;
+        const end = stimulus.length + latency - RATE / 10;
+        const figures = {
+          take: take + 1,
+          rejectedTakes: rejected,
+          roundTripFrames: latency,
+          roundTripMs: (latency / RATE) * 1000,
+          levelErrorDb: toDb(rms(recording, start, end) / (0.1 / Math.SQRT2)),
+          frequencyHz: zeroCrossingFrequency(recording, RATE, start, end),
+          xrunsCounted,
+          dspLoad: engine.status().dspLoad,
+        };
+        console.log(`JACK loopback: ${JSON.stringify(figures)}`);
+        mkdirSync('test-results', { recursive: true });
+        writeFileSync('test-results/jack-loopback.json', JSON.stringify(figures, null, 2));
+        expect(Math.abs(figures.levelErrorDb)).toBeLessThanOrEqual(0.05);
+        expect(Math.abs(figures.frequencyHz - 997)).toBeLessThan(0.5);
+        return;
       }
-      const status = engine.status();
-      const figures = {
-        mismatchingSamples: mismatches.length,
-        firstMismatchAtStimulusFrame: mismatches[0] ?? null,
-        mismatchSpan: mismatches.length > 0 ? mismatches.at(-1)! - mismatches[0]! + 1 : 0,
-        roundTripFrames: latency,
-        roundTripMs: (latency / RATE) * 1000,
-        levelErrorDb,
-        frequencyHz: frequency,
-        xruns: status.xruns,
-        dspLoad: status.dspLoad,
-        peakDspLoad: status.peakDspLoad,
-      };
-      console.log(`JACK loopback: ${JSON.stringify(figures)}`);
-      mkdirSync('test-results', { recursive: true });
-      writeFileSync('test-results/jack-loopback.json', JSON.stringify(figures, null, 2));
-      expect(latency).toBeGreaterThan(0);
-      expect(latency).toBeLessThan(RATE / 10);
-      expect(Math.abs(levelErrorDb)).toBeLessThanOrEqual(0.05);
-      expect(Math.abs(frequency - 997)).toBeLessThan(0.5);
-      expect(status.xruns).toBeGreaterThanOrEqual(0);
-    }, 30_000);
+      expect.fail(`no clean take in three: ${JSON.stringify(rejected)}`);
+    }, 40_000);
 
     it('a muted master silences the outputs (master meters read zero while the device runs)', async () => {
       // Input 1 feeds strip 1 and the loopback returns the mix to it: muting the master breaks the loop.
