@@ -1,14 +1,4 @@
-import {
-  AudioRuntime,
-  createMixParamSpecs,
-  EngineStatusBlock,
-  EventRing,
-  MeterBlock,
-  meterSlotCount,
-  MixGraph,
-  ParamTable,
-  StemPlayer,
-} from '../engine/index.ts';
+import { StemPlayer, createRuntime } from '../engine/index.ts';
 
 export const RATE = 48000;
 export const BLOCK = 128;
@@ -19,27 +9,12 @@ export function createMixHarness(strips: number): {
   input: Float32Array;
   output: Float32Array;
 } {
-  const specs = createMixParamSpecs(strips);
-  const params = ParamTable.create(specs.length);
-  specs.forEach((spec, i) => {
-    params.write(i, spec.default);
+  const { runtime, specs, params, meters } = createRuntime({
+    stripCount: strips,
+    sampleRate: RATE,
+    maxBlockFrames: BLOCK,
   });
-  const meters = MeterBlock.create(meterSlotCount(strips));
-  const events = EventRing.create(64);
-  const runtime = new AudioRuntime(
-    new MixGraph({ stripCount: strips, sampleRate: RATE, maxBlockFrames: BLOCK, specs }),
-    {
-      params,
-      meters,
-      events,
-      status: new EngineStatusBlock(),
-    },
-  );
-  (runtime as unknown as { use(backend: unknown): void }).use({
-    kind: 'virtual',
-    deviceName: 'bench',
-    format: { sampleRate: RATE, blockSize: BLOCK, inputChannels: strips, outputChannels: 2 },
-  });
+  runtime.configure({ sampleRate: RATE, blockSize: BLOCK, inputChannels: strips, outputChannels: 2 });
   let seed = 1;
   const noise = (): number => {
     seed = (seed * 1103515245 + 12345) >>> 0;

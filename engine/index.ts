@@ -52,5 +52,6 @@ export {
 export { loadDemoMultitrack } from './demo/demo-cache.ts';
 export type { DemoMultitrack, DemoStem } from './demo/demo-multitrack.ts';
 export { AudioRuntime } from './worker/audio-runtime.ts';
+export { createRuntime, type RuntimeOptions, type RuntimeParts } from './worker/create-runtime.ts';
 export { EngineStatusBlock } from './worker/engine-status.ts';
 export type { AudioSelection } from './worker/worker-protocol.ts';

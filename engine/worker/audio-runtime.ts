@@ -1,4 +1,10 @@
-import type { AudioBackend, BackendCounters, BlockCallback } from '../audio/audio-backend.ts';
+import type {
+  AudioBackend,
+  AudioStreamFormat,
+  BackendCounters,
+  BackendKind,
+  BlockCallback,
+} from '../audio/audio-backend.ts';
 import { ENGINE_EVENT, type EventRecord, type EventRing } from '../events/event-ring.ts';
 import type { MixGraph } from '../graph/mix-graph.ts';
 import { Measurement } from '../graph/measurement.ts';
@@ -83,11 +89,24 @@ export class AudioRuntime {
   }
 
   private use(backend: AudioBackend): void {
-    const { sampleRate, blockSize, inputChannels, outputChannels } = backend.format;
     this.current = backend;
-    this.inputChannels = inputChannels;
-    this.outputChannels = outputChannels;
-    this.shared.status.setBackend(backend.kind, sampleRate, blockSize, inputChannels, outputChannels);
+    this.configure(backend.format, backend.kind);
+  }
+
+  /**
+   * Sets the channel counts `process` works with. Backends do this through `run`; a driver
+   * that calls `process` itself (benchmarks, tests) calls it once first.
+   */
+  configure(format: AudioStreamFormat, kind: BackendKind = 'file'): void {
+    this.inputChannels = format.inputChannels;
+    this.outputChannels = format.outputChannels;
+    this.shared.status.setBackend(
+      kind,
+      format.sampleRate,
+      format.blockSize,
+      format.inputChannels,
+      format.outputChannels,
+    );
   }
 
   /**

@@ -11,13 +11,7 @@ import type { PortAudioBinding } from '../audio/portaudio-binding.ts';
 import { StemPlayer } from '../audio/stem-player.ts';
 import { VirtualBackend } from '../audio/virtual-backend.ts';
 import { isLatheError } from '../errors.ts';
-import { EventRing } from '../events/event-ring.ts';
-import { MixGraph, meterSlotCount } from '../graph/mix-graph.ts';
-import { MeterBlock } from '../meters/meter-block.ts';
-import { createMixParamSpecs } from '../params/mix-params.ts';
-import { ParamTable } from '../params/param-table.ts';
-import { AudioRuntime } from './audio-runtime.ts';
-import { EngineStatusBlock } from './engine-status.ts';
+import { createRuntime } from './create-runtime.ts';
 import type { MainToWorker, WorkerConfig, WorkerToMain } from './worker-protocol.ts';
 
 const config = workerData as WorkerConfig;
@@ -27,18 +21,13 @@ const post = (message: WorkerToMain): void => {
   port.postMessage(message);
 };
 
-const specs = createMixParamSpecs(config.stripCount, config.stripLabels);
-const graph = new MixGraph({
+const { runtime } = createRuntime({
   stripCount: config.stripCount,
   sampleRate: config.sampleRate,
   maxBlockFrames: config.blockSize,
-  specs,
-});
-const runtime = new AudioRuntime(graph, {
-  params: ParamTable.attach(config.paramBuffer, specs.length),
-  meters: MeterBlock.attach(config.meterBuffer, meterSlotCount(config.stripCount)),
-  events: EventRing.attach(config.eventBuffer, config.eventCapacity),
-  status: new EngineStatusBlock(config.statusBuffer),
+  stripLabels: config.stripLabels,
+  eventCapacity: config.eventCapacity,
+  shared: config,
 });
 
 function virtualBackend(withDemo: boolean): VirtualBackend {

@@ -7,6 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATHE, REPO, startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+/** Installed in every page: finds the first element matching `selector`, through open shadow roots. */
+function installDeepFind(): void {
+  const find = (root: ParentNode, selector: string): Element | null => {
+    const direct = root.querySelector(selector);
+    if (direct !== null) return direct;
+    for (const element of root.querySelectorAll('*')) {
+      if (element.shadowRoot === null) continue;
+      const found = find(element.shadowRoot, selector);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  (window as unknown as { deepFind: (selector: string) => Element | null }).deepFind = (selector) =>
+    find(document, selector);
+}
+
+type DeepFindWindow = Window & { deepFind: (selector: string) => Element | null };
 const run = promisify(execFile);
 
 // Two real browsers (separate contexts) on the real `lathe start`, with the built Lit panel.
@@ -31,8 +49,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
         '--disable-sync',
       ],
     });
-    pageA = await (await browser.newContext()).newPage();
-    pageB = await (await browser.newContext()).newPage();
+    const contexts = [await browser.newContext(), await browser.newContext()];
+    for (const context of contexts) await context.addInitScript(installDeepFind);
+    pageA = await contexts[0]!.newPage();
+    pageB = await contexts[1]!.newPage();
     for (const page of [pageA, pageB]) {
       await page.goto(lathe.url);
       await page.waitForFunction(
@@ -58,18 +78,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
   it('a fader moved in one browser shows in the other within 100 ms', async () => {
     for (const position of [0.5, 0.25, 0.9]) {
       const sentAt = await pageA.evaluate((p) => {
-        const host = document.querySelector('lathe-app')!;
-        const find = (root: ParentNode): HTMLInputElement | null => {
-          const direct = root.querySelector<HTMLInputElement>('[data-param="strip/01/fader"]');
-          if (direct !== null) return direct;
-          for (const el of root.querySelectorAll('*'))
-            if (el.shadowRoot !== null) {
-              const found = find(el.shadowRoot);
-              if (found !== null) return found;
-            }
-          return null;
-        };
-        const input = find(host.shadowRoot ?? host)!;
+        const input = (window as unknown as DeepFindWindow).deepFind(
+          '[data-param="strip/01/fader"]',
+        ) as HTMLInputElement;
         input.value = String(p);
         const at = Date.now();
         input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
@@ -78,17 +89,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
       }, position);
       const seenAt = await pageB.waitForFunction(
         (p) => {
-          const find = (root: ParentNode): HTMLInputElement | null => {
-            const direct = root.querySelector<HTMLInputElement>('[data-param="strip/01/fader"]');
-            if (direct !== null) return direct;
-            for (const el of root.querySelectorAll('*'))
-              if (el.shadowRoot !== null) {
-                const found = find(el.shadowRoot);
-                if (found !== null) return found;
-              }
-            return null;
-          };
-          const input = find(document);
+          const input = (window as unknown as DeepFindWindow).deepFind(
+            '[data-param="strip/01/fader"]',
+          ) as HTMLInputElement | null;
           return input !== null && Math.abs(Number(input.value) - p) < 1e-3 ? Date.now() : false;
         },
         position,

@@ -1,16 +1,6 @@
 import { Session } from 'node:inspector/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  AudioRuntime,
-  createMixParamSpecs,
-  EngineStatusBlock,
-  EventRing,
-  MeterBlock,
-  meterSlotCount,
-  MixGraph,
-  ParamTable,
-  StemPlayer,
-} from '../../engine/index.ts';
+import { StemPlayer, createRuntime } from '../../engine/index.ts';
 
 interface ProfileNode {
   callFrame: { url: string };
@@ -39,26 +29,13 @@ async function engineAllocations(session: Session, work: () => void): Promise<nu
 describe('the block loop', () => {
   it('allocates nothing per block: 32 strips with parameter changes, events, meters', async () => {
     const strips = 32;
-    const specs = createMixParamSpecs(strips);
-    const params = ParamTable.create(specs.length);
-    const events = EventRing.create(64);
-    const meters = MeterBlock.create(meterSlotCount(strips));
-    const runtime = new AudioRuntime(
-      new MixGraph({ stripCount: strips, sampleRate: 48000, maxBlockFrames: 128, specs }),
-      {
-        params,
-        meters,
-        events,
-        status: new EngineStatusBlock(),
-      },
-    );
-    runtime['use']({
-      kind: 'virtual',
-      deviceName: 'test',
-      format: { sampleRate: 48000, blockSize: 128, inputChannels: strips, outputChannels: 2 },
-      run: () => Promise.resolve({ kind: 'stopped' }),
-      stop: () => undefined,
+    const { runtime, specs, params, events, meters } = createRuntime({
+      stripCount: strips,
+      sampleRate: 48000,
+      maxBlockFrames: 128,
+      eventCapacity: 64,
     });
+    runtime.configure({ sampleRate: 48000, blockSize: 128, inputChannels: strips, outputChannels: 2 });
     const player = new StemPlayer(
       Array.from({ length: strips }, (_, s) =>
         new Float32Array(4800).map((_, i) => Math.sin(i * 0.01 * (s + 1))),

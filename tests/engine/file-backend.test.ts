@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AudioRuntime,
-  createMixParamSpecs,
-  EngineStatusBlock,
-  EventRing,
-  FileBackend,
-  MeterBlock,
-  meterSlotCount,
-  MixGraph,
-  ParamTable,
-} from '../../engine/index.ts';
+import { FileBackend, createRuntime } from '../../engine/index.ts';
 
 describe('file backend (offline)', () => {
   it('renders 60 s of two stems far faster than real time through the same block function', async () => {
@@ -17,21 +7,8 @@ describe('file backend (offline)', () => {
     const frames = 60 * rate;
     const a = new Float32Array(frames).fill(0.5);
     const b = new Float32Array(frames).map((_, i) => (i % 2 === 0 ? 0.25 : -0.25));
-    const specs = createMixParamSpecs(2);
-    const params = ParamTable.create(specs.length);
-    specs.forEach((spec, i) => {
-      params.write(i, spec.default);
-    });
+    const { runtime, params } = createRuntime({ stripCount: 2, sampleRate: rate, maxBlockFrames: 128 });
     params.write(2 * 3 - 2, -1); // strip 2 pan hard left
-    const runtime = new AudioRuntime(
-      new MixGraph({ stripCount: 2, sampleRate: rate, maxBlockFrames: 128, specs }),
-      {
-        params,
-        meters: MeterBlock.create(meterSlotCount(2)),
-        events: EventRing.create(16),
-        status: new EngineStatusBlock(),
-      },
-    );
     const backend = new FileBackend({
       sampleRate: rate,
       blockSize: 128,

@@ -1,16 +1,9 @@
 import { expect, it } from 'vitest';
 import {
-  AudioRuntime,
-  createMixParamSpecs,
-  EngineStatusBlock,
-  EventRing,
-  MeterBlock,
-  meterSlotCount,
-  MixGraph,
-  ParamTable,
   PortAudioBackend,
   type BlockCallback,
   type PortAudioBinding,
+  createRuntime,
 } from '../../engine/index.ts';
 import { firstAbove, rms, toDb, zeroCrossingFrequency } from '../support/signal.ts';
 
@@ -38,16 +31,7 @@ export async function playAndRecord(binding: PortAudioBinding, deviceName: strin
     inputChannels: 2,
     outputChannels: 2,
   });
-  const specs = createMixParamSpecs(2);
-  const runtime = new AudioRuntime(
-    new MixGraph({ stripCount: 2, sampleRate: RATE, maxBlockFrames: BLOCK, specs }),
-    {
-      params: ParamTable.create(specs.length),
-      meters: MeterBlock.create(meterSlotCount(2)),
-      events: EventRing.create(16),
-      status: new EngineStatusBlock(),
-    },
-  );
+  const { runtime, status } = createRuntime({ stripCount: 2, sampleRate: RATE, maxBlockFrames: BLOCK });
   const stimulus = new Float32Array(RATE * 2);
   const impulseAt = RATE / 4;
   stimulus[impulseAt] = 1;
@@ -83,7 +67,7 @@ export async function playAndRecord(binding: PortAudioBinding, deviceName: strin
     latencyFrames,
     levelErrorDb: toDb(rms(recording, start, end) / (0.1 / Math.SQRT2)),
     frequencyHz: zeroCrossingFrequency(recording, RATE, start, end),
-    xruns: new EngineStatusBlock(runtime['shared'].status.buffer).snapshot().xruns,
+    xruns: status.snapshot().xruns,
   };
 }
 

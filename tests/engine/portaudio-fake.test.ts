@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AudioRuntime,
-  createMixParamSpecs,
-  EngineStatusBlock,
-  EventRing,
   FakePortAudioBinding,
-  MeterBlock,
-  meterSlotCount,
-  MixGraph,
-  ParamTable,
   PortAudioBackend,
   VirtualBackend,
   type AudioBackend,
+  createRuntime,
 } from '../../engine/index.ts';
 import { portAudioContract } from './portaudio-contract.ts';
 
@@ -25,17 +18,7 @@ describe('PortAudio contract on the fake loopback', () => {
 describe('device failure while running', () => {
   it('the runtime notices within the watchdog time and carries on with the virtual clock', async () => {
     const binding = new FakePortAudioBinding();
-    const specs = createMixParamSpecs(2);
-    const status = new EngineStatusBlock();
-    const runtime = new AudioRuntime(
-      new MixGraph({ stripCount: 2, sampleRate: 48000, maxBlockFrames: 128, specs }),
-      {
-        params: ParamTable.create(specs.length),
-        meters: MeterBlock.create(meterSlotCount(2)),
-        events: EventRing.create(16),
-        status,
-      },
-    );
+    const { runtime, status } = createRuntime({ stripCount: 2, sampleRate: 48000, maxBlockFrames: 128 });
     const primary = new PortAudioBackend({
       binding,
       device: binding.device,

@@ -47,15 +47,3 @@ export function firstAbove(samples: Float32Array, threshold: number, start = 0):
   for (let i = start; i < samples.length; i++) if (Math.abs(samples[i]!) >= threshold) return i;
   return -1;
 }
-
-/** Deterministic PRNG (mulberry32) for test signals. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
