@@ -28,7 +28,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-[ -d node_modules ] || npm ci --no-audit --no-fund || exit 1
+[ -d node_modules ] || npm install --no-audit --no-fund || exit 1
 npm run --silent build >/dev/null || { echo "panel build failed"; exit 1; }
 
 jack_pid=""
