@@ -45,7 +45,11 @@ export function createRuntime(options: RuntimeOptions): RuntimeParts {
   const params = shared
     ? ParamTable.attach(shared.paramBuffer, specs.length)
     : ParamTable.create(specs.length);
-  if (!shared) specs.forEach((spec, index) => params.write(index, spec.default));
+  if (!shared) {
+    specs.forEach((spec, index) => {
+      params.write(index, spec.default);
+    });
+  }
   const meters = shared ? MeterBlock.attach(shared.meterBuffer, slots) : MeterBlock.create(slots);
   const events = shared ? EventRing.attach(shared.eventBuffer, capacity) : EventRing.create(capacity);
   const status = new EngineStatusBlock(shared?.statusBuffer);

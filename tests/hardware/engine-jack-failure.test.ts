@@ -10,7 +10,7 @@ describe.skipIf(JACK_SERVER === undefined)('the audio device failing while runni
   let engine: Engine | undefined;
   afterAll(async () => {
     await engine?.stop();
-    if (jackd !== undefined && jackd.exitCode === null) jackd.kill('SIGKILL');
+    if (jackd?.exitCode === null) jackd.kill('SIGKILL');
   });
 
   it('the engine continues on the virtual clock, reports it, and the panel shows it', async () => {

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Compile } from 'typebox/compile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { Engine } from '../../engine/index.ts';
-import { buildApp } from '../../web-panel/index.ts';
+import type { Engine } from '../../engine/index.ts';
+import { startPanel } from '../support/panel-fixture.ts';
 import { decodeMeterFrame, ServerMessage, type MeterFrame } from '../../web-panel/protocol/index.ts';
 
 const checkServerMessage = Compile(ServerMessage);
@@ -148,14 +148,7 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
   };
 
   beforeEach(async () => {
-    engine = await Engine.start({
-      audio: { kind: 'virtual' },
-      sampleRate: 48000,
-      blockSize: 128,
-      stripCount: 2,
-    });
-    app = await buildApp({ engine, staticDir: '/nonexistent' });
-    await app.ready();
+    ({ engine, app } = await startPanel());
   });
 
   afterEach(async () => {

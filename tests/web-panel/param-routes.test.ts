@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/index.ts';
-import { buildApp } from '../../web-panel/index.ts';
+import type { Engine } from '../../engine/index.ts';
+import { startPanel } from '../support/panel-fixture.ts';
 
 const UNITY_POSITION = Math.pow(192 / 198, 8);
 const IDS = [
@@ -22,14 +22,7 @@ describe('REST /api (real engine, virtual audio, 2 strips)', () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    engine = await Engine.start({
-      audio: { kind: 'virtual' },
-      sampleRate: 48000,
-      blockSize: 128,
-      stripCount: 2,
-    });
-    app = await buildApp({ engine, staticDir: '/nonexistent' });
-    await app.ready();
+    ({ engine, app } = await startPanel());
   });
 
   afterAll(async () => {
