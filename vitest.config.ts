@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Suites that measure time; see the realtime project below. */
+const REALTIME = ['tests/hardware/**/*.test.ts', 'tests/browser/**/*.test.ts', 'tests/**/*.realtime.test.ts'];
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -12,20 +15,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/hardware/**'],
+          exclude: REALTIME,
           sequence: { groupOrder: 0 },
         },
       },
       {
-        // Real audio: every suite plays into the same JACK loopback ports, so one file at a time,
-        // after everything else (nothing else loads the machine while latency is measured).
+        // Real audio through the shared JACK loopback ports, the wall-clocked fake device and
+        // virtual clock, browser latency: one file at a time, after everything else, so nothing
+        // competes for the two cores while time is measured.
         extends: true,
-        test: {
-          name: 'hardware',
-          include: ['tests/hardware/**/*.test.ts'],
-          fileParallelism: false,
-          sequence: { groupOrder: 1 },
-        },
+        test: { name: 'realtime', include: REALTIME, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },

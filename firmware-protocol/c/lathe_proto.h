@@ -9,7 +9,7 @@
  *     and <stdbool.h>;
  *   - every buffer is caller-provided or a fixed-size array inside a struct;
  *   - no function reads or writes outside the buffers it is given, whatever the input;
- *   - the worst-case stack use of any function is about 300 bytes (one decoded frame).
+ *   - the worst-case stack use of any function is about 350 bytes (one decoded frame).
  *
  * Wire format (PROTOCOL.md §2): COBS(type | seq | payload | crc_lo | crc_hi) 0x00,
  * CRC-16/CCITT-FALSE over type, seq and payload.
@@ -218,10 +218,10 @@ typedef struct {
         struct {
             uint8_t acked_type;
             uint8_t acked_seq;
-            uint8_t result; /* lp_code, 0..LP_CODE_MAX */
+            uint8_t result; /* lp_code; unknown values are kept, not refused */
         } ack;
         struct {
-            uint8_t code; /* lp_code, 1..LP_CODE_MAX */
+            uint8_t code; /* lp_code; unknown values are kept, not refused */
             uint8_t offending_type;
             uint8_t offending_seq;
         } error;
@@ -315,14 +315,23 @@ uint16_t lp_stream_framing_errors(const lp_stream *s);
 uint16_t lp_stream_overruns(const lp_stream *s);
 
 /*
- * NOTES (where PROTOCOL.md 1.0 was ambiguous or wrong, and what this codec assumes):
- *   - HELLO_ACK is 29 bytes + 4 per fader (the field list and vectors.json), not "30 B".
+ * NOTES (where PROTOCOL.md 1.0 is ambiguous or wrong, and what this codec assumes):
+ *   - HELLO_ACK is 29 bytes + 4 per fader (the §4.2 field list and vectors.json), not "30 B".
+ *   - COBS is the variant of vectors.json: a final 0xFF block gets no trailing 0x01 code, so a
+ *     254-byte frame encodes to 255 bytes (§2's limit).
+ *   - Error names are vectors.json's (§2.1 calls "cobs" "framing").
  *   - A wrong length is reported before a wrong value: a count out of range with a payload that
  *     matches the count is bad-value; a payload that does not match its count is bad-length.
+ *   - lp_decode_frame checks the encoded length (> 255: too-long) before COBS.
+ *   - A stream reports too-long at the 256th byte, once, then drops bytes up to the next 0x00.
  *   - ACK.result must be 0..6 and ERROR.code 1..6 (the §4.2 code table; 0 is "ACK only"),
  *     otherwise bad-value. PONG status bits 5..7 are accepted (not defined, not forbidden).
  *   - HELLO.host_nonce 0 is accepted (§3.1 says the host sends a non-zero one; no codec rule).
+ *   - No cross-field checks that §4 does not state (cal_min <= cal_max, motors <= faders,
+ *     METER_LEVELS first + count <= 256, duplicate faders in one FADER_SETPOINT).
  *   - The decoder accepts both directions' types; which side may send what is the caller's job.
+ *   - PONG counters: crc_errors = crc, framing_errors = cobs + too-short, overruns = too-long
+ *     (§2.1 has four kinds, PONG three counters; unknown-type/bad-length/bad-value get an ERROR).
  */
 
 #ifdef __cplusplus

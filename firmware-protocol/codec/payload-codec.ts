@@ -101,6 +101,8 @@ type Encoder<N extends MessageName> = (message: Extract<Message, { type: N }>, o
 type Decoder = (input: PayloadReader) => Message | PayloadError;
 
 interface Codec<N extends MessageName> {
+  /** Payload size of fixed-size messages, checked before any value (PROTOCOL.md §4). */
+  readonly size?: number;
   readonly encode: Encoder<N>;
   readonly decode: Decoder;
 }
@@ -108,6 +110,7 @@ interface Codec<N extends MessageName> {
 /** One entry per message type: how its payload is written and read (PROTOCOL.md, "Messages"). */
 const CODECS: { readonly [N in MessageName]: Codec<N> } = {
   hello: {
+    size: 6,
     encode: (m, out) => out.u8(m.protocolMajor).u8(m.protocolMinor).u32(m.hostNonce),
     decode: (input) => {
       const message = {
@@ -119,7 +122,7 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
       return exact(input, message);
     },
   },
-  ping: { encode: () => undefined, decode: (input) => exact(input, { type: 'ping' as const }) },
+  ping: { size: 0, encode: () => undefined, decode: (input) => exact(input, { type: 'ping' as const }) },
   faderSetpoint: {
     encode: (m, out) => {
       checkRange(m.setpoints.length, 1, 32, 'setpoint count');
@@ -128,6 +131,7 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     },
     decode: (input) => {
       const count = input.u8();
+      if (!input.ok || input.remaining !== count * 3) return 'bad-length';
       if (count < 1 || count > 32) return 'bad-value';
       const setpoints = Array.from({ length: count }, () => ({ fader: input.u8(), position: input.u16() }));
       return exact(input, { type: 'faderSetpoint' as const, setpoints });
@@ -141,12 +145,13 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     },
     decode: (input) => {
       const count = input.u8();
+      if (!input.ok || input.remaining !== count * 2) return 'bad-length';
       if (count < 1 || count > 64) return 'bad-value';
       const leds: { led: number; state: LedState }[] = [];
       for (let i = 0; i < count; i++) {
         const led = input.u8();
         const state = LED_STATE_NAMES[input.u8()];
-        if (state === undefined) return input.ok ? 'bad-value' : 'bad-length';
+        if (state === undefined) return 'bad-value';
         leds.push({ led, state });
       }
       return exact(input, { type: 'ledSet' as const, leds });
@@ -184,17 +189,19 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     decode: (input) => {
       const first = input.u8();
       const count = input.u8();
-      if (!input.ok) return 'bad-length';
+      if (!input.ok || input.remaining !== count) return 'bad-length';
       if (count < 1) return 'bad-value';
       const levels = Array.from({ length: count }, () => input.u8());
       return exact(input, { type: 'meterLevels' as const, first, levels });
     },
   },
   calibrate: {
+    size: 1,
     encode: (m, out) => out.u8(m.fader),
     decode: (input) => exact(input, { type: 'calibrate' as const, fader: input.u8() }),
   },
   reset: {
+    size: 2,
     encode: (_m, out) => out.u16(RESET_MAGIC),
     decode: (input) => {
       const magic = input.u16();
@@ -237,7 +244,7 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
       const displayChars = input.u8();
       const meters = input.u8();
       const maxRateHz = input.u16();
-      if (!input.ok) return 'bad-length';
+      if (!input.ok || input.remaining !== faders * 4) return 'bad-length';
       if (faders > 48 || faderBits < 1 || faderBits > 16) return 'bad-value';
       const calibration = Array.from({ length: faders }, () => ({ min: input.u16(), max: input.u16() }));
       return exact(input, {
@@ -263,6 +270,7 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     },
   },
   pong: {
+    size: 13,
     encode: (m, out) =>
       out
         .u8(m.status)
@@ -283,11 +291,13 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
       }),
   },
   faderPosition: {
+    size: 3,
     encode: (m, out) => out.u8(m.fader).u16(m.position),
     decode: (input) =>
       exact(input, { type: 'faderPosition' as const, fader: input.u8(), position: input.u16() }),
   },
   touch: {
+    size: 4,
     encode: (m, out) =>
       out
         .u8(m.fader)
@@ -302,6 +312,7 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     },
   },
   button: {
+    size: 2,
     encode: (m, out) => out.u8(m.button).u8(m.pressed ? 1 : 0),
     decode: (input) => {
       const button = input.u8();
@@ -311,6 +322,7 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     },
   },
   encoder: {
+    size: 2,
     encode: (m, out) => {
       checkRange(m.delta, -127, 127, 'encoder delta');
       out.u8(m.encoder).i8(m.delta);
@@ -323,6 +335,7 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     },
   },
   calibrateResult: {
+    size: 6,
     encode: (m, out) =>
       out
         .u8(m.fader)
@@ -339,11 +352,13 @@ const CODECS: { readonly [N in MessageName]: Codec<N> } = {
     },
   },
   ack: {
+    size: 3,
     encode: (m, out) => out.u8(m.ackedType).u8(m.ackedSeq).u8(m.result),
     decode: (input) =>
       exact(input, { type: 'ack' as const, ackedType: input.u8(), ackedSeq: input.u8(), result: input.u8() }),
   },
   error: {
+    size: 3,
     encode: (m, out) => out.u8(m.code).u8(m.offendingType).u8(m.offendingSeq),
     decode: (input) =>
       exact(input, {
@@ -380,5 +395,7 @@ export function encodePayload(message: Message): Uint8Array {
 
 /** Typed message from a payload of a known type, or why it was refused. */
 export function decodePayload(name: MessageName, payload: Uint8Array): Message | PayloadError {
-  return CODECS[name].decode(new PayloadReader(payload));
+  const codec = CODECS[name];
+  if (codec.size !== undefined && payload.length !== codec.size) return 'bad-length';
+  return codec.decode(new PayloadReader(payload));
 }
