@@ -306,32 +306,18 @@ void lp_stream_init(lp_stream *s);
  * the message). For results other than LP_OK, see lp_decode_frame for what *out holds. */
 lp_result lp_stream_push(lp_stream *s, uint8_t byte, lp_message *out, uint8_t *seq);
 
-/*
- * The PONG counters (§4.2) derived from a stream's counts (an assumption, see NOTES):
- * crc_errors = crc; framing_errors = cobs + too-short; overruns = too-long.
- */
+/* The PONG counters from a stream's counts (PROTOCOL.md §2.1):
+ * crc_errors = crc; framing_errors = cobs + too-short; overruns = too-long. */
 uint16_t lp_stream_crc_errors(const lp_stream *s);
 uint16_t lp_stream_framing_errors(const lp_stream *s);
 uint16_t lp_stream_overruns(const lp_stream *s);
 
 /*
- * NOTES (where PROTOCOL.md 1.0 is ambiguous or wrong, and what this codec assumes):
- *   - HELLO_ACK is 29 bytes + 4 per fader (the §4.2 field list and vectors.json), not "30 B".
- *   - COBS is the variant of vectors.json: a final 0xFF block gets no trailing 0x01 code, so a
- *     254-byte frame encodes to 255 bytes (§2's limit).
- *   - Error names are vectors.json's (§2.1 calls "cobs" "framing").
- *   - A wrong length is reported before a wrong value: a count out of range with a payload that
- *     matches the count is bad-value; a payload that does not match its count is bad-length.
- *   - lp_decode_frame checks the encoded length (> 255: too-long) before COBS.
- *   - A stream reports too-long at the 256th byte, once, then drops bytes up to the next 0x00.
- *   - ACK.result must be 0..6 and ERROR.code 1..6 (the §4.2 code table; 0 is "ACK only"),
- *     otherwise bad-value. PONG status bits 5..7 are accepted (not defined, not forbidden).
- *   - HELLO.host_nonce 0 is accepted (§3.1 says the host sends a non-zero one; no codec rule).
- *   - No cross-field checks that §4 does not state (cal_min <= cal_max, motors <= faders,
- *     METER_LEVELS first + count <= 256, duplicate faders in one FADER_SETPOINT).
- *   - The decoder accepts both directions' types; which side may send what is the caller's job.
- *   - PONG counters: crc_errors = crc, framing_errors = cobs + too-short, overruns = too-long
- *     (§2.1 has four kinds, PONG three counters; unknown-type/bad-length/bad-value get an ERROR).
+ * This codec was written from PROTOCOL.md alone. The gaps found in doing so (HELLO_ACK size, COBS
+ * form, error names and order, counters, forward-compatible codes, nonce 0, message direction,
+ * cross-field checks) are settled in PROTOCOL.md 1.0 §2, §2.1, §3.1 and §4.2; this code follows
+ * them. Cross-field consistency (cal_min <= cal_max, duplicate faders, first + count) is the
+ * application's job, not the codec's (§2.1).
  */
 
 #ifdef __cplusplus
