@@ -57,7 +57,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // A `default` that handles "everything else" on purpose counts as exhaustive.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // Typed-array reads in bounded loops (noUncheckedIndexedAccess is on everywhere).
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -1,3 +1,20 @@
-// Public entry of control-surface: hardware <-> parameters. So far: port discovery.
+// Public entry of control-surface: hardware <-> parameters.
 export { listMidiPorts, type MidiPortList } from './midi/list-midi-ports.ts';
 export { listSerialPorts, type SerialPortInfo, type SerialPortList } from './serial/list-serial-ports.ts';
+export {
+  MotorFaderScheduler,
+  type FaderSetpoint,
+  type MotorFaderSchedulerOptions,
+} from './motor-fader-scheduler.ts';
+export type { SerialLink, SerialLinkOpener } from './serial/serial-link.ts';
+export { openSerialPortLink } from './serial/serialport-link.ts';
+export { createFakeLinkPair } from './serial/fake-serial-link.ts';
+export { defaultStripMapping, type FaderSurfaceMapping } from './serial/fader-surface-mapping.ts';
+export {
+  FaderSurfaceDriver,
+  type ConsoleParams,
+  type FaderSurfaceCounters,
+  type FaderSurfaceOptions,
+  type FaderSurfaceState,
+  type FaderSurfaceTiming,
+} from './serial/fader-surface-driver.ts';
