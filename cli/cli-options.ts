@@ -21,10 +21,19 @@ export interface SetOptions {
   readonly value: number;
 }
 
+export interface SurfaceSimOptions {
+  /** Serial port the simulated board sits on. */
+  readonly serial: string;
+  readonly faders: number;
+  /** 16 lowercase hex digits; undefined: derived from the port path. */
+  readonly uid: string | undefined;
+}
+
 export type Command =
   | { readonly name: 'start'; readonly options: StartOptions }
   | { readonly name: 'devices'; readonly options: DevicesOptions }
   | { readonly name: 'set'; readonly options: SetOptions }
+  | { readonly name: 'surface-sim'; readonly options: SurfaceSimOptions }
   | { readonly name: 'help' };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -149,6 +158,26 @@ export function parseCommand(argv: readonly string[]): Command {
           port: integerFlag('port', values.port, DEFAULT_PORT, 1, 65535),
           param,
           value,
+        },
+      };
+    }
+    case 'surface-sim': {
+      const { values } = parse(rest, {
+        serial: { type: 'string' },
+        faders: { type: 'string' },
+        uid: { type: 'string' },
+      });
+      if (values.serial === undefined || values.serial.trim() === '')
+        throw usage('surface-sim needs --serial PATH');
+      if (values.uid !== undefined && !/^[0-9a-fA-F]{16}$/.test(values.uid))
+        throw usage(`--uid must be 16 hex digits, got "${values.uid}"`);
+      return {
+        name: 'surface-sim',
+        options: {
+          serial: values.serial,
+          // 48: the most faders a HELLO_ACK can announce (PROTOCOL.md §4.2).
+          faders: integerFlag('faders', values.faders, 8, 1, 48),
+          uid: values.uid?.toLowerCase(),
         },
       };
     }

@@ -3,6 +3,7 @@ import { parseCommand } from './cli-options.ts';
 import { devicesCommand } from './devices-command.ts';
 import { setCommand } from './set-command.ts';
 import { defaultCacheDir, startCommand } from './start-command.ts';
+import { surfaceSimCommand } from './surface-sim-command.ts';
 import { USAGE } from './usage.ts';
 
 const out = (line: string): void => {
@@ -32,6 +33,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       return devicesCommand(command.options, out);
     case 'set':
       return setCommand(command.options, out, err);
+    case 'surface-sim': {
+      const shutdown = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => {
+          resolve();
+        });
+        process.once('SIGTERM', () => {
+          resolve();
+        });
+      });
+      return surfaceSimCommand(command.options, { out, err, input: process.stdin, shutdown });
+    }
     case 'start': {
       const shutdown = new Promise<void>((resolve) => {
         process.once('SIGINT', () => {

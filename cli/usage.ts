@@ -12,6 +12,12 @@ Commands:
             --json          machine-readable output
   set       Set a parameter on a running console: lathe set <param> <value> [--host H] [--port P]
             e.g. lathe set strip/01/fader -6   (values in plain units: dB, pan -1..1, mute 0/1)
+  surface-sim --serial PATH [--faders N] [--uid HEX]
+            Simulate a motor-fader board on a serial port (firmware-protocol/PROTOCOL.md);
+            script the hand with JSON lines on stdin, read events as JSON lines on stdout
+            --serial PATH   the port the board sits on, e.g. one end of a socat pty pair
+            --faders N      number of faders 1..48 (default 8)
+            --uid HEX       board uid, 16 hex digits (default: derived from the path)
   help      Show this text
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error.`;

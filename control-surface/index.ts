@@ -18,3 +18,12 @@ export {
   type FaderSurfaceState,
   type FaderSurfaceTiming,
 } from './serial/fader-surface-driver.ts';
+export {
+  boardCapabilities,
+  FaderBoard,
+  SimulatorRunner,
+  uidFromPath,
+  type BoardState,
+  type FaderBoardOptions,
+  type SimulatorRunnerOptions,
+} from './simulator/index.ts';
