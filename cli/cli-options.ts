@@ -8,6 +8,8 @@ export interface StartOptions {
   readonly audio: string | undefined;
   readonly rate: number;
   readonly block: number;
+  /** Serial port of a Lathe fader board (firmware-protocol/PROTOCOL.md), if any. */
+  readonly serial: string | undefined;
 }
 
 export interface DevicesOptions {
@@ -116,6 +118,7 @@ export function parseCommand(argv: readonly string[]): Command {
         audio: { type: 'string' },
         rate: { type: 'string' },
         block: { type: 'string' },
+        serial: { type: 'string' },
       });
       const rate = integerFlag('rate', values.rate, 48000, 1, 1_000_000);
       if (!(SUPPORTED_SAMPLE_RATES as readonly number[]).includes(rate)) {
@@ -133,6 +136,7 @@ export function parseCommand(argv: readonly string[]): Command {
           audio: values.audio,
           rate,
           block,
+          serial: values.serial,
         },
       };
     }

@@ -10,6 +10,7 @@ import {
   type AudioSelection,
   type AudioDeviceList,
 } from '../engine/index.ts';
+import { FaderSurfaceDriver, openSerialPortLink } from '../control-surface/index.ts';
 import { buildApp } from '../web-panel/index.ts';
 import type { StartOptions } from './cli-options.ts';
 
@@ -126,7 +127,21 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       `${engine.stripCount} strips${demo === null ? '' : ' (demo multitrack looping)'}`,
   );
 
+  let surface: FaderSurfaceDriver | null = null;
+  if (options.serial !== undefined) {
+    surface = new FaderSurfaceDriver({
+      path: options.serial,
+      open: openSerialPortLink,
+      params: engine.params,
+    });
+    surface.on('state', (state, reason) => {
+      io.out(`fader surface ${options.serial ?? ''}: ${state} (${reason})`);
+    });
+    surface.start();
+  }
+
   await io.shutdown;
+  await surface?.stop();
   await app.close();
   await engine.stop();
   return 0;

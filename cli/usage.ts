@@ -8,6 +8,7 @@ Commands:
                             (default: the first real audio interface, else the virtual one)
             --rate HZ       sample rate: 44100 48000 88200 96000 176400 192000 (default 48000)
             --block N       frames per block, a power of two 16..4096 (default 128)
+            --serial PATH   a Lathe motor-fader board on this serial port (reconnects by itself)
   devices   List audio devices (channels, rates), MIDI ports and serial ports
             --json          machine-readable output
   set       Set a parameter on a running console: lathe set <param> <value> [--host H] [--port P]

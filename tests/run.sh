@@ -8,8 +8,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # jackd2: jackd + jack_lsp; libasound2-plugins: ALSA's jack PCM (how PortAudio reaches JACK);
-# sox: reference WAV reader/writer; chromium: browser tests; gcc, binutils: the C reference codec.
-PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils)
+# sox: reference WAV reader/writer; chromium: browser tests; gcc, binutils: the C reference codec;
+# socat: pty pairs for the serial surface tests (each test starts its own pair and stops it by PID).
+PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -3,8 +3,6 @@
  * on the other end, through serialport and the project's codec. Realtime: the fader has to
  * arrive within wall-clock time.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -15,65 +13,8 @@ import {
   type Message,
   type MessageOf,
 } from '../../firmware-protocol/index.ts';
-import { REPO_ROOT } from '../support/cli-process.ts';
 import { startPtyPair, type PtyPair } from '../support/pty-pair.ts';
-
-type Event = Record<string, unknown> & { event: string };
-
-/** Polls `find` until it returns something; the failure message shows `context()`. */
-async function waitFor<T>(find: () => T | undefined, timeoutMs: number, context: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms\n${context()}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-class Simulator {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly events: Event[] = [];
-  stderr = '';
-  private partial = '';
-
-  constructor(serial: string) {
-    this.child = spawn(
-      process.execPath,
-      [path.join(REPO_ROOT, 'cli', 'lathe.js'), 'surface-sim', '--serial', serial, '--faders', '4'],
-      { cwd: REPO_ROOT, stdio: 'pipe' },
-    );
-    this.child.stdout.setEncoding('utf8');
-    this.child.stderr.setEncoding('utf8');
-    this.child.stdout.on('data', (chunk: string) => {
-      const lines = (this.partial + chunk).split('\n');
-      this.partial = lines.pop() ?? '';
-      for (const line of lines) if (line.trim() !== '') this.events.push(JSON.parse(line) as Event);
-    });
-    this.child.stderr.on('data', (chunk: string) => {
-      this.stderr += chunk;
-    });
-  }
-
-  command(command: object): void {
-    this.child.stdin.write(`${JSON.stringify(command)}\n`);
-  }
-
-  waitForEvent(name: string, timeoutMs: number, from = 0): Promise<Event> {
-    return waitFor(
-      () => this.events.slice(from).find((e) => e.event === name),
-      timeoutMs,
-      () => `no "${name}" event; stdout events: ${JSON.stringify(this.events)}\nstderr: ${this.stderr}`,
-    );
-  }
-
-  async kill(): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    const exited = new Promise<number | null>((resolve) => this.child.once('close', resolve));
-    this.child.kill('SIGTERM');
-    return exited;
-  }
-}
+import { SimulatorProcess as Simulator, waitFor } from '../support/simulator-process.ts';
 
 /** The console's side of the wire. */
 class TestHost {
