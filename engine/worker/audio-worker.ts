@@ -91,6 +91,8 @@ function start(): void {
     }
   }
   const backend = first ?? virtualBackend(true);
+  // Status first: the main thread may read it the moment 'ready' arrives.
+  runtime.configure(backend.format, backend.kind);
   post({ type: 'ready', backend: backend.kind, device: backend.deviceName, skipped });
   runtime
     .run(

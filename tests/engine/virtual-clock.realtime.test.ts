@@ -46,3 +46,24 @@ describe('virtual interface', () => {
     expect(peak[1]).toBeCloseTo(0.5 * gain * Math.SQRT1_2, 2);
   });
 });
+
+describe('engine status right after start', () => {
+  it('already names the backend and its format (the worker publishes it before announcing ready)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const engine = await Engine.start({
+        audio: { kind: 'virtual' },
+        sampleRate: 48000,
+        blockSize: 256,
+        stripCount: 2,
+      });
+      const status = engine.status();
+      await engine.stop();
+      expect(status).toMatchObject({
+        backend: 'virtual',
+        sampleRate: 48000,
+        blockSize: 256,
+        outputChannels: 2,
+      });
+    }
+  });
+});
