@@ -115,7 +115,6 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
   private readonly pending = new Map<number, PendingAck>();
   /** Unacknowledged sends in a row per fader; a fresh array per session. */
   private setpointRetries = new Uint8Array(0);
-  private readonly impliedTouchTimers = new Map<number, NodeJS.Timeout>();
   private timers: NodeJS.Timeout[] = [];
   private handshakeTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -216,8 +215,6 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     clearTimeout(this.handshakeTimer);
-    for (const timer of this.impliedTouchTimers.values()) clearTimeout(timer);
-    this.impliedTouchTimers.clear();
     this.pending.clear();
   }
 
@@ -338,6 +335,7 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
       faders: device.faders,
       maxRateHz: Math.min(this.timing.setpointRateHz, device.maxRateHz || this.timing.setpointRateHz),
       releaseGraceMs: this.timing.releaseGraceMs,
+      fakeTouchMs: this.timing.impliedTouchMs,
     });
     this.pending.clear();
     this.setpointRetries = new Uint8Array(device.faders);
@@ -451,7 +449,6 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
     switch (message.type) {
       case 'touch': {
         const id = mapping.faders[message.fader] ?? null;
-        this.clearImpliedTouch(message.fader);
         scheduler.touch(message.fader, message.touched, now);
         if (id === null) return;
         params.setPosition(id, message.position / 65535, this.source);
@@ -461,11 +458,8 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
       }
       case 'faderPosition': {
         const id = mapping.faders[message.fader] ?? null;
-        if (!scheduler.isTouched(message.fader) || this.impliedTouchTimers.has(message.fader)) {
-          // Positions without a touch edge: the edge was lost; count it as touched (§5).
-          scheduler.touch(message.fader, true, now);
-          this.armImpliedTouch(message.fader);
-        }
+        // Positions without a touch edge: the edge was lost; a fake touch covers it (§5).
+        scheduler.reportedMove(message.fader, now);
         if (id !== null) params.setPosition(id, message.position / 65535, this.source);
         return;
       }
@@ -483,22 +477,6 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
       default:
         return;
     }
-  }
-
-  private armImpliedTouch(fader: number): void {
-    this.clearImpliedTouch(fader);
-    this.impliedTouchTimers.set(
-      fader,
-      setTimeout(() => {
-        this.impliedTouchTimers.delete(fader);
-        this.scheduler?.touch(fader, false, performance.now());
-      }, this.timing.impliedTouchMs),
-    );
-  }
-
-  private clearImpliedTouch(fader: number): void {
-    clearTimeout(this.impliedTouchTimers.get(fader));
-    this.impliedTouchTimers.delete(fader);
   }
 
   /** Console changes from anywhere but this surface go to the device. */
