@@ -9,7 +9,14 @@ export {
 export type { SerialLink, SerialLinkOpener } from './serial/serial-link.ts';
 export { openSerialPortLink } from './serial/serialport-link.ts';
 export { createFakeLinkPair } from './serial/fake-serial-link.ts';
-export { defaultStripMapping, type FaderSurfaceMapping } from './serial/fader-surface-mapping.ts';
+export { defaultStripMapping } from './mapping/default-strip-mapping.ts';
+export {
+  MappingIndex,
+  type BindingMode,
+  type ControlBinding,
+  type ControlKind,
+  type SurfaceMapping,
+} from './mapping/surface-mapping.ts';
 export {
   FaderSurfaceDriver,
   type ConsoleParams,

@@ -10,7 +10,8 @@ import {
   type MessageOf,
 } from '../../firmware-protocol/index.ts';
 import { MotorFaderScheduler } from '../motor-fader-scheduler.ts';
-import { defaultStripMapping, type FaderSurfaceMapping } from './fader-surface-mapping.ts';
+import { defaultStripMapping } from '../mapping/default-strip-mapping.ts';
+import { MappingIndex, type ControlBinding, type SurfaceMapping } from '../mapping/surface-mapping.ts';
 import type { SerialLink, SerialLinkOpener } from './serial-link.ts';
 
 export type FaderSurfaceState = 'stopped' | 'connecting' | 'handshaking' | 'online' | 'incompatible';
@@ -25,7 +26,7 @@ export interface FaderSurfaceOptions {
   readonly open: SerialLinkOpener;
   readonly params: ConsoleParams;
   /** Defaults to the strip mapping for the device's counts. */
-  readonly mapping?: (device: MessageOf<'helloAck'>) => FaderSurfaceMapping;
+  readonly mapping?: (device: MessageOf<'helloAck'>) => SurfaceMapping;
   readonly timing?: Partial<FaderSurfaceTiming>;
 }
 
@@ -106,7 +107,7 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
   private link: SerialLink | null = null;
   private currentState: FaderSurfaceState = 'stopped';
   private device: MessageOf<'helloAck'> | null = null;
-  private mapping: FaderSurfaceMapping | null = null;
+  private mapping: MappingIndex | null = null;
   private scheduler: MotorFaderScheduler | null = null;
   private nonce = 0;
   private seq = 0;
@@ -330,7 +331,9 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
 
   private goOnline(device: MessageOf<'helloAck'>): void {
     this.device = device;
-    this.mapping = this.options.mapping?.(device) ?? defaultStripMapping(device, this.options.params);
+    this.mapping = new MappingIndex(
+      this.options.mapping?.(device) ?? defaultStripMapping(device, this.options.params),
+    );
     this.scheduler = new MotorFaderScheduler({
       faders: device.faders,
       maxRateHz: Math.min(this.timing.setpointRateHz, device.maxRateHz || this.timing.setpointRateHz),
@@ -363,14 +366,13 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
     const { mapping, scheduler } = this;
     if (mapping === null || scheduler === null) return;
     scheduler.invalidate();
-    mapping.faders.forEach((id, fader) => {
-      if (id !== null) scheduler.setTarget(fader, toWire(this.options.params.position(id)));
-    });
-    const leds = mapping.leds.flatMap((id, led) =>
-      id === null
-        ? []
-        : [{ led, state: this.options.params.get(id) >= 0.5 ? ('on' as const) : ('off' as const) }],
-    );
+    for (const binding of mapping.boundTo('fader')) {
+      scheduler.setTarget(binding.index, toWire(this.options.params.position(binding.param)));
+    }
+    const leds = mapping.boundTo('led').map((b) => ({
+      led: b.index,
+      state: this.options.params.get(b.param) >= 0.5 ? ('on' as const) : ('off' as const),
+    }));
     for (let i = 0; i < leds.length; i += 64) this.sendAcked({ type: 'ledSet', leds: leds.slice(i, i + 64) });
     this.sendLabels();
     this.tick();
@@ -379,15 +381,16 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
   private sendLabels(): void {
     const { mapping, device } = this;
     if (mapping === null || device === null || device.displays === 0) return;
-    const width = mapping.displayWidth;
-    const text = mapping.faders
-      .map((id) => {
-        const label = id === null ? '' : this.options.params.spec(id).label.replace(/ fader$/, '');
-        return label
-          .replace(/[^\x20-\x7e]/g, '?')
-          .slice(0, width - 1)
-          .padEnd(width, ' ');
-      })
+    const width = mapping.mapping.displayWidth;
+    const text = Array.from({ length: device.faders }, (_, fader) => {
+      const binding = mapping.binding('fader', fader);
+      const label =
+        binding === undefined ? '' : this.options.params.spec(binding.param).label.replace(/ fader$/, '');
+      return label
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, width - 1)
+        .padEnd(width, ' ');
+    })
       .join('')
       .slice(0, device.displayChars);
     this.sendAcked({ type: 'displayText', display: 0, offset: 0, text });
@@ -441,40 +444,61 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
       this.sendAcked({ type: 'faderSetpoint', setpoints: due.slice(i, i + 32) });
   }
 
-  /** Device reports: touch, positions, buttons, encoders. */
+  /** Device reports: touch, positions, buttons, encoders, applied through their bindings. */
   private onReport(message: Message, now: number): void {
     const { mapping, scheduler } = this;
     if (mapping === null || scheduler === null) return;
-    const params = this.options.params;
     switch (message.type) {
       case 'touch': {
-        const id = mapping.faders[message.fader] ?? null;
         scheduler.touch(message.fader, message.touched, now);
-        if (id === null) return;
-        params.setPosition(id, message.position / 65535, this.source);
+        const binding = mapping.binding('fader', message.fader);
+        if (binding === undefined) return;
+        this.apply(binding, message.position / 65535);
         // The console's value is authoritative after release (clamped, or changed meanwhile).
-        if (!message.touched) scheduler.setTarget(message.fader, toWire(params.position(id)));
+        if (!message.touched)
+          scheduler.setTarget(message.fader, toWire(this.options.params.position(binding.param)));
         return;
       }
       case 'faderPosition': {
-        const id = mapping.faders[message.fader] ?? null;
         // Positions without a touch edge: the edge was lost; a fake touch covers it (§5).
         scheduler.reportedMove(message.fader, now);
-        if (id !== null) params.setPosition(id, message.position / 65535, this.source);
+        const binding = mapping.binding('fader', message.fader);
+        if (binding !== undefined) this.apply(binding, message.position / 65535);
         return;
       }
       case 'button': {
-        const id = mapping.toggleButtons[message.button] ?? null;
-        if (id !== null && message.pressed) params.set(id, params.get(id) >= 0.5 ? 0 : 1, this.source);
+        const binding = mapping.binding('button', message.button);
+        if (binding !== undefined && message.pressed) this.apply(binding, 1);
         return;
       }
       case 'encoder': {
-        const id = mapping.encoders[message.encoder] ?? null;
-        if (id !== null)
-          params.setPosition(id, params.position(id) + message.delta * mapping.encoderStep, this.source);
+        const binding = mapping.binding('encoder', message.encoder);
+        if (binding !== undefined) this.apply(binding, message.delta);
         return;
       }
       default:
+        return;
+    }
+  }
+
+  /** One control input through its binding's mode: a position, a press, or detents. */
+  private apply(binding: ControlBinding, input: number): void {
+    const params = this.options.params;
+    switch (binding.mode.kind) {
+      case 'absolute':
+        params.setPosition(binding.param, input, this.source);
+        return;
+      case 'toggle':
+        params.set(binding.param, params.get(binding.param) >= 0.5 ? 0 : 1, this.source);
+        return;
+      case 'relative':
+        params.setPosition(
+          binding.param,
+          params.position(binding.param) + input * binding.mode.step,
+          this.source,
+        );
+        return;
+      case 'indicator':
         return;
     }
   }
@@ -483,11 +507,14 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
   private readonly onParamChange = (change: ParamChange): void => {
     const { mapping, scheduler } = this;
     if (change.source === this.source || mapping === null || scheduler === null) return;
-    const fader = mapping.faders.indexOf(change.id);
-    if (fader >= 0) scheduler.setTarget(fader, toWire(change.position));
-    const led = mapping.leds.indexOf(change.id);
-    if (led >= 0 && this.currentState === 'online') {
-      this.sendAcked({ type: 'ledSet', leds: [{ led, state: change.value >= 0.5 ? 'on' : 'off' }] });
+    for (const binding of mapping.bindingsFor(change.id)) {
+      if (binding.control === 'fader') scheduler.setTarget(binding.index, toWire(change.position));
+      else if (binding.control === 'led' && this.currentState === 'online') {
+        this.sendAcked({
+          type: 'ledSet',
+          leds: [{ led: binding.index, state: change.value >= 0.5 ? 'on' : 'off' }],
+        });
+      }
     }
   };
 }

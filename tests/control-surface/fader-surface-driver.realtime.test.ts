@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeLinkPair, FaderSurfaceDriver, type SerialLink } from '../../control-surface/index.ts';
+import {
+  createFakeLinkPair,
+  FaderSurfaceDriver,
+  type SerialLink,
+  type SurfaceMapping,
+} from '../../control-surface/index.ts';
 import { createMixParamSpecs, ParamStore, ParamTable } from '../../engine/index.ts';
 import { encodeFrame, StreamDecoder, type Message, type MessageOf } from '../../firmware-protocol/index.ts';
 
@@ -102,13 +107,14 @@ afterEach(async () => {
 });
 
 /** A driver on fake links; every (re)open makes a new cable and a new scripted device. */
-function setup(configure: (device: ScriptedDevice) => void = () => undefined) {
+function setup(configure: (device: ScriptedDevice) => void = () => undefined, mapping?: SurfaceMapping) {
   const params = new ParamStore(createMixParamSpecs(8), ParamTable.create(27));
   const devices: ScriptedDevice[] = [];
   const cables: ReturnType<typeof createFakeLinkPair>[] = [];
   driver = new FaderSurfaceDriver({
     path: '/dev/fake',
     params,
+    ...(mapping === undefined ? {} : { mapping: () => mapping }),
     open: () => {
       const cable = createFakeLinkPair();
       const device = new ScriptedDevice(cable.device);
@@ -289,5 +295,31 @@ describe('FaderSurfaceDriver (fake link, scripted device)', () => {
     current().send({ type: 'button', button: 0, pressed: true });
     await until(() => params.get('strip/01/mute') === 1);
     expect(d.counters.corrupt).toBeGreaterThanOrEqual(2);
+  });
+
+  it('follows a mapping given as data: the master fader on encoder 1, a fader left unmapped', async () => {
+    const mapping: SurfaceMapping = {
+      name: 'custom',
+      displayWidth: 7,
+      bindings: [
+        { control: 'fader', index: 0, param: 'strip/05/fader', mode: { kind: 'absolute' } },
+        { control: 'encoder', index: 1, param: 'master/fader', mode: { kind: 'relative', step: 0.01 } },
+      ],
+    };
+    const { params, current, driver: d } = setup(undefined, mapping);
+    await until(() => d.state === 'online' && current().of('faderSetpoint').length > 0);
+    expect(
+      current()
+        .of('faderSetpoint')
+        .flatMap((m) => m.setpoints),
+    ).toEqual([{ fader: 0, position: wire(params.position('strip/05/fader')) }]);
+    const before = params.position('master/fader');
+    current().send({ type: 'encoder', encoder: 1, delta: -10 });
+    await until(() => params.position('master/fader') < before);
+    expect(params.position('master/fader')).toBeCloseTo(before - 0.1, 3);
+    current().send({ type: 'touch', fader: 1, touched: true, position: 100 });
+    current().send({ type: 'faderPosition', fader: 1, position: 200 });
+    await wait(50);
+    expect(params.get('strip/02/fader')).toBe(0); // unmapped: nothing moves
   });
 });
