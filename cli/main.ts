@@ -13,6 +13,18 @@ const err = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/** Resolves on the first SIGINT or SIGTERM: long-running commands stop cleanly on Ctrl-C. */
+function shutdownSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => {
+      resolve();
+    });
+    process.once('SIGTERM', () => {
+      resolve();
+    });
+  });
+}
+
 /** Runs one `lathe` command line; resolves with the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let command;
@@ -34,25 +46,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'set':
       return setCommand(command.options, out, err);
     case 'surface-sim': {
-      const shutdown = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => {
-          resolve();
-        });
-        process.once('SIGTERM', () => {
-          resolve();
-        });
-      });
+      const shutdown = shutdownSignal();
       return surfaceSimCommand(command.options, { out, err, input: process.stdin, shutdown });
     }
     case 'start': {
-      const shutdown = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => {
-          resolve();
-        });
-        process.once('SIGTERM', () => {
-          resolve();
-        });
-      });
+      const shutdown = shutdownSignal();
       const code = await startCommand(command.options, { out, err, cacheDir: defaultCacheDir(), shutdown });
       // A worker left in a dead device's native call must not keep the process alive.
       process.exit(code);
