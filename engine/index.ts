@@ -55,3 +55,5 @@ export { AudioRuntime } from './worker/audio-runtime.ts';
 export { createRuntime, type RuntimeOptions, type RuntimeParts } from './worker/create-runtime.ts';
 export { EngineStatusBlock } from './worker/engine-status.ts';
 export type { AudioSelection } from './worker/worker-protocol.ts';
+export { TruePeakMeter } from './meters/true-peak-meter.ts';
+export { designTruePeakFilter, oversamplingFactor, type TruePeakFilter } from './meters/true-peak-filter.ts';
