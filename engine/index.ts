@@ -57,3 +57,17 @@ export { EngineStatusBlock } from './worker/engine-status.ts';
 export type { AudioSelection } from './worker/worker-protocol.ts';
 export { TruePeakMeter } from './meters/true-peak-meter.ts';
 export { designTruePeakFilter, oversamplingFactor, type TruePeakFilter } from './meters/true-peak-filter.ts';
+export {
+  LoudnessMeter,
+  LOUDNESS_READOUT,
+  LOUDNESS_READOUT_COUNT,
+  type LoudnessMeterOptions,
+  type LoudnessSnapshot,
+} from './meters/loudness/loudness-meter.ts';
+export {
+  measureLoudness,
+  type LoudnessMeasurement,
+  type MeasureLoudnessOptions,
+} from './meters/loudness/measure-loudness.ts';
+export { kWeightingCoefficients, kWeightingGainDb } from './meters/loudness/k-weighting.ts';
+export { defaultChannelWeights } from './meters/loudness/channel-weights.ts';

@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 
 # jackd2: jackd + jack_lsp; libasound2-plugins: ALSA's jack PCM (how PortAudio reaches JACK);
 # sox: reference WAV reader/writer; chromium: browser tests; gcc, binutils: the C reference codec;
-# socat: pty pairs for the serial surface tests (each test starts its own pair and stops it by PID).
-PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat)
+# socat: pty pairs for the serial surface tests (each test starts its own pair and stops it by PID);
+# ffmpeg, libebur128-dev: independent reference loudness and true-peak meters.
+PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat ffmpeg libebur128-dev)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
