@@ -31,11 +31,17 @@ export interface SurfaceSimOptions {
   readonly uid: string | undefined;
 }
 
+export interface AnalyzeOptions {
+  readonly files: readonly string[];
+  readonly json: boolean;
+}
+
 export type Command =
   | { readonly name: 'start'; readonly options: StartOptions }
   | { readonly name: 'devices'; readonly options: DevicesOptions }
   | { readonly name: 'set'; readonly options: SetOptions }
   | { readonly name: 'surface-sim'; readonly options: SurfaceSimOptions }
+  | { readonly name: 'analyze'; readonly options: AnalyzeOptions }
   | { readonly name: 'help' };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -184,6 +190,11 @@ export function parseCommand(argv: readonly string[]): Command {
           uid: values.uid?.toLowerCase(),
         },
       };
+    }
+    case 'analyze': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } }, true);
+      if (positionals.length === 0) throw usage('analyze needs at least one FILE');
+      return { name: 'analyze', options: { files: positionals, json: values.json ?? false } };
     }
     default:
       throw usage(`unknown command "${name}"`);

@@ -1,4 +1,5 @@
 import { isLatheError } from '../engine/index.ts';
+import { analyzeCommand } from './analyze-command.ts';
 import { parseCommand } from './cli-options.ts';
 import { devicesCommand } from './devices-command.ts';
 import { setCommand } from './set-command.ts';
@@ -43,6 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'devices':
       return devicesCommand(command.options, out);
+    case 'analyze':
+      return analyzeCommand(command.options, out, err);
     case 'set':
       return setCommand(command.options, out, err);
     case 'surface-sim': {

@@ -19,6 +19,11 @@ Commands:
             --serial PATH   the port the board sits on, e.g. one end of a socat pty pair
             --faders N      number of faders 1..48 (default 8)
             --uid HEX       board uid, 16 hex digits (default: derived from the path)
+  analyze FILE... [--json]
+            Measure WAV files offline: loudness (I, LRA, max M/S), true and sample peak, PLR,
+            and QC (clipped runs, true-peak overs, DC offset, L/R correlation, mono fold,
+            leading/trailing silence, NaN/Inf samples). Exit 1 if any file failed.
+            --json          one JSON object per file, one per line
   help      Show this text
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error.`;

@@ -71,3 +71,13 @@ export {
 } from './meters/loudness/measure-loudness.ts';
 export { kWeightingCoefficients, kWeightingGainDb } from './meters/loudness/k-weighting.ts';
 export { defaultChannelWeights } from './meters/loudness/channel-weights.ts';
+export { WavStreamReader, type WavStreamFormat, type WavSampleEncoding } from './audio/wav-stream-reader.ts';
+export { analyzeWavFile, type AnalyzeOptions } from './analysis/analyze-wav-file.ts';
+export { formatAnalysisTable } from './analysis/format-analysis-table.ts';
+export type {
+  AnalysisReport,
+  AnalysisQc,
+  AnalysisExtra,
+  MonoCompatibility,
+} from './analysis/analysis-report.ts';
+export type { QcEvent, QcEventList } from './analysis/qc-events.ts';
