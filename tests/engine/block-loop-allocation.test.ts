@@ -1,30 +1,7 @@
 import { Session } from 'node:inspector/promises';
+import { allocationsIn } from '../support/heap-allocations.ts';
 import { describe, expect, it } from 'vitest';
 import { StemPlayer, createRuntime } from '../../engine/index.ts';
-
-interface ProfileNode {
-  callFrame: { url: string };
-  selfSize: number;
-  children: ProfileNode[];
-}
-
-/** Bytes V8's sampling heap profiler attributes to functions in engine/ while `work` runs. */
-async function engineAllocations(session: Session, work: () => void): Promise<number> {
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 16,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  work();
-  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
-  let bytes = 0;
-  const walk = (node: ProfileNode): void => {
-    if (node.callFrame.url.includes('/engine/')) bytes += node.selfSize;
-    node.children.forEach(walk);
-  };
-  walk(profile.head);
-  return bytes;
-}
 
 describe('the block loop', () => {
   it('allocates nothing per block: 32 strips with parameter changes, events, meters', async () => {
@@ -60,8 +37,8 @@ describe('the block loop', () => {
     session.connect();
     // One-off costs (the profiler's own hooks, lazy feedback) do not scale with the run; a
     // per-block allocation of even one boxed number (16 bytes) would add 1.3 MB here.
-    const short = await engineAllocations(session, blocks(20_000));
-    const long = await engineAllocations(session, blocks(100_000));
+    const short = await allocationsIn(session, '/engine/', blocks(20_000));
+    const long = await allocationsIn(session, '/engine/', blocks(100_000));
     session.disconnect();
     console.log(`engine allocations: ${short} bytes over 20k blocks, ${long} bytes over 100k blocks`);
     expect(long - short).toBeLessThan(4096);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { allocationsIn } from '../support/heap-allocations.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -235,24 +236,8 @@ describe('the true-peak meter on the audio thread', () => {
     blocks(5_000)();
     const session = new Session();
     session.connect();
-    const allocations = async (work: () => void): Promise<number> => {
-      await session.post('HeapProfiler.startSampling', {
-        samplingInterval: 16,
-        includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
-      });
-      work();
-      const { profile } = (await session.post('HeapProfiler.stopSampling')) as {
-        profile: { head: ProfileNode };
-      };
-      let bytes = 0;
-      const walk = (node: ProfileNode): void => {
-        if (node.callFrame.url.includes('/engine/meters/true-peak')) bytes += node.selfSize;
-        node.children.forEach(walk);
-      };
-      walk(profile.head);
-      return bytes;
-    };
+    const allocations = (work: () => void): Promise<number> =>
+      allocationsIn(session, '/engine/meters/true-peak', work);
     const short = await allocations(blocks(5_000));
     const long = await allocations(blocks(25_000));
     session.disconnect();
@@ -284,9 +269,3 @@ describe('the true-peak meter on the audio thread', () => {
     expect(perSecond).toBeGreaterThan(0);
   }, 30_000);
 });
-
-interface ProfileNode {
-  callFrame: { url: string };
-  selfSize: number;
-  children: ProfileNode[];
-}

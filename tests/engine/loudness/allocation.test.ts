@@ -1,30 +1,7 @@
 import { Session } from 'node:inspector/promises';
+import { allocationsIn } from '../../support/heap-allocations.ts';
 import { describe, expect, it } from 'vitest';
 import { LoudnessMeter } from '../../../engine/meters/loudness/loudness-meter.ts';
-
-interface ProfileNode {
-  callFrame: { url: string };
-  selfSize: number;
-  children: ProfileNode[];
-}
-
-/** Bytes V8's sampling heap profiler attributes to the loudness meter's files while `work` runs. */
-async function meterAllocations(session: Session, work: () => void): Promise<number> {
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 16,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  work();
-  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
-  let bytes = 0;
-  const walk = (node: ProfileNode): void => {
-    if (node.callFrame.url.includes('/engine/meters/loudness/')) bytes += node.selfSize;
-    node.children.forEach(walk);
-  };
-  walk(profile.head);
-  return bytes;
-}
 
 describe('LoudnessMeter on the audio thread', () => {
   it('allocates nothing in process() and readInto(), NaN samples included', async () => {
@@ -53,8 +30,8 @@ describe('LoudnessMeter on the audio thread', () => {
     session.connect();
     // A per-block allocation of even one boxed number (16 bytes) would add 1.3 MB to the
     // difference between the two runs.
-    const short = await meterAllocations(session, blocks(20_000));
-    const long = await meterAllocations(session, blocks(100_000));
+    const short = await allocationsIn(session, '/engine/meters/loudness/', blocks(20_000));
+    const long = await allocationsIn(session, '/engine/meters/loudness/', blocks(100_000));
     session.disconnect();
     console.log(`loudness meter allocations: ${short} bytes / 20k blocks, ${long} bytes / 100k blocks`);
     expect(long - short).toBeLessThan(4096);
