@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { analyzeWavFile } from '../engine/index.ts';
+import { analyzeWavFile, encodeWavHeader } from '../engine/index.ts';
 import { report } from './bench-report.ts';
 
 const execFileAsync = promisify(execFile);
@@ -16,19 +16,7 @@ const R128METER = fileURLToPath(new URL('../tests/support/r128meter.c', import.m
 /** Stereo 16-bit programme written a second at a time: 997 Hz whose level steps every 10 s. */
 async function writeProgramme(file: string, seconds: number): Promise<number> {
   const dataBytes = seconds * RATE * 4;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE((36 + dataBytes) >>> 0, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(2, 22);
-  header.writeUInt32LE(RATE, 24);
-  header.writeUInt32LE(RATE * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes >>> 0, 40);
+  const header = encodeWavHeader(RATE, 2, '16', seconds * RATE);
   const handle = await open(file, 'w');
   try {
     await handle.write(header);
@@ -45,7 +33,7 @@ async function writeProgramme(file: string, seconds: number): Promise<number> {
   } finally {
     await handle.close();
   }
-  return 44 + dataBytes;
+  return header.length + dataBytes;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {

@@ -46,6 +46,7 @@ export {
   writeWav,
   decodeWav,
   encodeWav,
+  encodeWavHeader,
   type DecodedAudio,
   type WavSampleFormat,
 } from './audio/wav-file.ts';

@@ -95,30 +95,35 @@ function readSample(view: DataView, at: number, bits: number, isFloat: boolean):
   }
 }
 
-/** Encodes planar audio as a canonical WAV (PCM 16/24 bit or IEEE float 32); PCM clips at full scale. */
-export function encodeWav(audio: DecodedAudio, format: WavSampleFormat = '32f'): Uint8Array {
-  const channelCount = audio.channels.length;
-  const frames = audio.channels[0]?.length ?? 0;
+/**
+ * The canonical header (RIFF, fmt, fact for float, data) of a WAV with `frames` frames; the sample
+ * bytes follow it. On its own for writers that stream long files a block at a time.
+ */
+export function encodeWavHeader(
+  sampleRate: number,
+  channelCount: number,
+  format: WavSampleFormat,
+  frames: number,
+): Uint8Array {
   const bits = format === '16' ? 16 : format === '24' ? 24 : 32;
   const isFloat = format === '32f';
   const blockAlign = (bits / 8) * channelCount;
   const dataBytes = frames * blockAlign;
   const fmtBytes = isFloat ? 18 : 16;
-  const headerBytes = 12 + 8 + fmtBytes + (isFloat ? 12 : 0) + 8;
-  const out = new Uint8Array(headerBytes + dataBytes + (dataBytes & 1));
-  const view = new DataView(out.buffer);
+  const header = new Uint8Array(12 + 8 + fmtBytes + (isFloat ? 12 : 0) + 8);
+  const view = new DataView(header.buffer);
   const ascii = (at: number, text: string): void => {
     for (let i = 0; i < text.length; i++) view.setUint8(at + i, text.charCodeAt(i));
   };
   ascii(0, 'RIFF');
-  view.setUint32(4, out.length - 8, true);
+  view.setUint32(4, header.length - 8 + dataBytes + (dataBytes & 1), true);
   ascii(8, 'WAVE');
   ascii(12, 'fmt ');
   view.setUint32(16, fmtBytes, true);
   view.setUint16(20, isFloat ? FORMAT_FLOAT : FORMAT_PCM, true);
   view.setUint16(22, channelCount, true);
-  view.setUint32(24, audio.sampleRate, true);
-  view.setUint32(28, audio.sampleRate * blockAlign, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * blockAlign, true);
   view.setUint16(32, blockAlign, true);
   view.setUint16(34, bits, true);
   let at = 36;
@@ -132,7 +137,21 @@ export function encodeWav(audio: DecodedAudio, format: WavSampleFormat = '32f'):
   }
   ascii(at, 'data');
   view.setUint32(at + 4, dataBytes, true);
-  at += 8;
+  return header;
+}
+
+/** Encodes planar audio as a canonical WAV (PCM 16/24 bit or IEEE float 32); PCM clips at full scale. */
+export function encodeWav(audio: DecodedAudio, format: WavSampleFormat = '32f'): Uint8Array {
+  const channelCount = audio.channels.length;
+  const frames = audio.channels[0]?.length ?? 0;
+  const bits = format === '16' ? 16 : format === '24' ? 24 : 32;
+  const isFloat = format === '32f';
+  const header = encodeWavHeader(audio.sampleRate, channelCount, format, frames);
+  const dataBytes = frames * (bits / 8) * channelCount;
+  const out = new Uint8Array(header.length + dataBytes + (dataBytes & 1));
+  out.set(header);
+  const view = new DataView(out.buffer);
+  let at = header.length;
   for (let i = 0; i < frames; i++) {
     for (let c = 0; c < channelCount; c++, at += bits / 8) {
       const x = audio.channels[c]![i]!;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { writeWav } from '../../engine/index.ts';
 import { LatheRunner } from '../support/cli-process.ts';
+import { EBU_CONFORMANCE_DIR } from '../support/conformance.ts';
 
 const runner = new LatheRunner();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-cli-analyze-'));
@@ -14,7 +15,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const CASE_1 = '/work/shared/conformance/ebu-r128/seq-3341-1-16bit.wav';
+const CASE_1 = path.join(EBU_CONFORMANCE_DIR, 'seq-3341-1-16bit.wav');
 const KEYS = [
   'file',
   'sampleRate',

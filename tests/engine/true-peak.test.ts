@@ -13,8 +13,9 @@ import {
 } from '../../engine/meters/true-peak-filter.ts';
 import { TruePeakMeter } from '../../engine/meters/true-peak-meter.ts';
 import { musicLike, noiseBurst, truePeakToneCase } from '../support/true-peak-signals.ts';
+import { EBU_CONFORMANCE_DIR } from '../support/conformance.ts';
 
-const CONFORMANCE = join(import.meta.dirname, '../../../shared/conformance/ebu-r128');
+const CONFORMANCE = EBU_CONFORMANCE_DIR;
 
 /** Tech 3341 expected max true peak per case, and libebur128 1.2.6 readings (reference §3.4). */
 const OFFICIAL: readonly { case: number; expected: number; libebur128: number }[] = [

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { analyzeWavFile } from '../../../engine/index.ts';
+import { analyzeWavFile, encodeWavHeader } from '../../../engine/index.ts';
 
 const RATE = 48000;
 const MINUTES = 10;
@@ -15,19 +15,7 @@ afterAll(() => {
 /** A stereo 16-bit file written one second at a time, so the test itself stays small too. */
 async function writeLongFile(file: string, seconds: number): Promise<number> {
   const dataBytes = seconds * RATE * 4;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(2, 22);
-  header.writeUInt32LE(RATE, 24);
-  header.writeUInt32LE(RATE * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
+  const header = encodeWavHeader(RATE, 2, '16', seconds * RATE);
   const handle = await open(file, 'w');
   try {
     await handle.write(header);
@@ -45,7 +33,7 @@ async function writeLongFile(file: string, seconds: number): Promise<number> {
   } finally {
     await handle.close();
   }
-  return 44 + dataBytes;
+  return header.length + dataBytes;
 }
 
 it(`analyzes a ${MINUTES}-minute file in constant memory`, { timeout: 300_000 }, async () => {

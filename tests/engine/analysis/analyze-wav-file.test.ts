@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeWavFile, formatAnalysisTable, writeWav, type AnalysisReport } from '../../../engine/index.ts';
 import { tone } from '../../support/ebu-signals.ts';
 import { ffmpegLoudness } from '../../support/reference-meters.ts';
+import { EBU_CONFORMANCE_DIR } from '../../support/conformance.ts';
 
-const CONFORMANCE = '/work/shared/conformance/ebu-r128';
+const CONFORMANCE = EBU_CONFORMANCE_DIR;
 const RATE = 48000;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-analyze-'));
 afterAll(() => {

@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../../engine/audio/wav-file.ts';
 import { measureLoudness } from '../../../engine/meters/loudness/measure-loudness.ts';
 import type { Audio } from '../../support/ebu-signals.ts';
 import { ffmpegLoudness, libebur128Available, libebur128Loudness } from '../../support/reference-meters.ts';
+import { EBU_CONFORMANCE_DIR } from '../../support/conformance.ts';
 
-const OFFICIAL = fileURLToPath(new URL('../../../../shared/conformance/ebu-r128/', import.meta.url));
+const OFFICIAL = EBU_CONFORMANCE_DIR;
 const RATE = 48000;
 
 /** Deterministic uniform noise in [-1, 1) (mulberry32), so every run measures the same signal. */

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../../../engine/audio/wav-file.ts';
 import { LoudnessMeter } from '../../../engine/meters/loudness/loudness-meter.ts';
@@ -14,8 +13,9 @@ import {
   tech3341Case14,
   type Audio,
 } from '../../support/ebu-signals.ts';
+import { EBU_CONFORMANCE_DIR } from '../../support/conformance.ts';
 
-const OFFICIAL = fileURLToPath(new URL('../../../../shared/conformance/ebu-r128/', import.meta.url));
+const OFFICIAL = EBU_CONFORMANCE_DIR;
 const RATES = [48000, 44100, 96000, 69313];
 const TOLERANCE = 0.1;
 
