@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { SerialPort } from 'serialport';
 import { FaderSurfaceDriver, openSerialPortLink } from '../control-surface/index.ts';
-import { createMixParamSpecs, ParamStore, ParamTable, type ParamChange } from '../engine/index.ts';
+import { consoleParamSpecs, ParamStore, ParamTable, type ParamChange } from '../engine/index.ts';
 import { startPtyPair } from '../tests/support/pty-pair.ts';
 import { SimulatorProcess, waitFor } from '../tests/support/simulator-process.ts';
 import { report } from './bench-report.ts';
@@ -18,7 +18,8 @@ async function rawPtyRoundTrips(count: number): Promise<number[]> {
   const open = (path: string): Promise<SerialPort> =>
     new Promise((resolve, reject) => {
       const port = new SerialPort({ path, baudRate: 115_200 }, (error) => {
-        error ? reject(error) : resolve(port);
+        if (error) reject(error);
+        else resolve(port);
       });
     });
   const [a, b] = await Promise.all([open(pty.a), open(pty.b)]);
@@ -62,7 +63,8 @@ export async function run(): Promise<void> {
   const pty = await startPtyPair();
   const simulator = new SimulatorProcess(pty.a, 8);
   await simulator.waitForEvent('ready', 30_000);
-  const params = new ParamStore(createMixParamSpecs(8), ParamTable.create(27));
+  const specs = consoleParamSpecs(8);
+  const params = new ParamStore(specs, ParamTable.create(specs.length));
   const driver = new FaderSurfaceDriver({ path: pty.b, open: openSerialPortLink, params });
   driver.start();
   await waitFor(

@@ -10,6 +10,20 @@ export interface StartOptions {
   readonly block: number;
   /** Serial port of a Lathe fader board (firmware-protocol/PROTOCOL.md), if any. */
   readonly serial: string | undefined;
+  /** A mix document to load and play (on the virtual interface its stems play; otherwise live inputs). */
+  readonly mix: string | undefined;
+}
+
+export interface RenderOptions {
+  /** Exactly one of mix (bounce a mix document) or input (master a stereo file). */
+  readonly mix: string | undefined;
+  readonly input: string | undefined;
+  readonly out: string;
+  readonly ceiling: number | undefined;
+  readonly bits: '16' | '24' | '32f';
+  readonly rate: number | undefined;
+  readonly dither: 'tpdf' | 'shaped' | 'none' | undefined;
+  readonly json: boolean;
 }
 
 export interface DevicesOptions {
@@ -42,6 +56,7 @@ export type Command =
   | { readonly name: 'set'; readonly options: SetOptions }
   | { readonly name: 'surface-sim'; readonly options: SurfaceSimOptions }
   | { readonly name: 'analyze'; readonly options: AnalyzeOptions }
+  | { readonly name: 'render'; readonly options: RenderOptions }
   | { readonly name: 'help' };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -125,6 +140,7 @@ export function parseCommand(argv: readonly string[]): Command {
         rate: { type: 'string' },
         block: { type: 'string' },
         serial: { type: 'string' },
+        mix: { type: 'string' },
       });
       const rate = integerFlag('rate', values.rate, 48000, 1, 1_000_000);
       if (!(SUPPORTED_SAMPLE_RATES as readonly number[]).includes(rate)) {
@@ -143,9 +159,12 @@ export function parseCommand(argv: readonly string[]): Command {
           rate,
           block,
           serial: values.serial,
+          mix: values.mix,
         },
       };
     }
+    case 'render':
+      return { name: 'render', options: parseRenderOptions(rest) };
     case 'devices': {
       const { values } = parse(rest, { json: { type: 'boolean' } });
       return { name: 'devices', options: { json: values.json ?? false } };
@@ -199,4 +218,69 @@ export function parseCommand(argv: readonly string[]): Command {
     default:
       throw usage(`unknown command "${name}"`);
   }
+}
+
+const BITS = ['16', '24', '32f'] as const;
+const DITHERS = ['tpdf', 'shaped', 'none'] as const;
+
+/** `--ceiling -1` means the value -1, not a flag: join a negative number to its flag. */
+function joinNegativeValues(args: readonly string[], flags: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (flags.includes(arg) && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+function parseRenderOptions(rest: string[]): RenderOptions {
+  const { values } = parse(joinNegativeValues(rest, ['--ceiling']), {
+    mix: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    ceiling: { type: 'string' },
+    bits: { type: 'string' },
+    rate: { type: 'string' },
+    dither: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if ((values.mix === undefined) === (values.input === undefined)) {
+    throw usage('render needs exactly one of --mix FILE.json or --input IN.wav');
+  }
+  if (values.mix?.trim() === '' || values.input?.trim() === '') throw usage('--mix/--input must name a file');
+  if (values.out === undefined || values.out.trim() === '') throw usage('render needs --out OUT.wav');
+  let ceiling: number | undefined;
+  if (values.ceiling !== undefined) {
+    ceiling = Number(values.ceiling);
+    if (values.ceiling.trim() === '' || !Number.isFinite(ceiling) || ceiling > 0 || ceiling < -12) {
+      throw usage(`--ceiling must be a number of dBTP from -12 to 0, got "${values.ceiling}"`);
+    }
+  }
+  const bits = values.bits ?? '24';
+  if (!(BITS as readonly string[]).includes(bits)) throw usage(`--bits must be 16, 24 or 32f, got "${bits}"`);
+  const dither = values.dither;
+  if (dither !== undefined && !(DITHERS as readonly string[]).includes(dither)) {
+    throw usage(`--dither must be tpdf, shaped or none, got "${dither}"`);
+  }
+  let rate: number | undefined;
+  if (values.rate !== undefined) {
+    rate = integerFlag('rate', values.rate, 48000, 1, 1_000_000);
+    if (!(SUPPORTED_SAMPLE_RATES as readonly number[]).includes(rate)) {
+      throw usage(`--rate must be one of ${SUPPORTED_SAMPLE_RATES.join(', ')}, got ${rate}`);
+    }
+  }
+  return {
+    mix: values.mix,
+    input: values.input,
+    out: values.out,
+    ceiling,
+    bits: bits as RenderOptions['bits'],
+    rate,
+    dither: dither as RenderOptions['dither'],
+    json: values.json ?? false,
+  };
 }

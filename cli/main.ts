@@ -1,5 +1,6 @@
 import { isLatheError } from '../engine/index.ts';
 import { analyzeCommand } from './analyze-command.ts';
+import { renderCommand } from './render-command.ts';
 import { parseCommand } from './cli-options.ts';
 import { devicesCommand } from './devices-command.ts';
 import { setCommand } from './set-command.ts';
@@ -46,6 +47,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return devicesCommand(command.options, out);
     case 'analyze':
       return analyzeCommand(command.options, out, err);
+    case 'render':
+      return renderCommand(command.options, out, err);
     case 'set':
       return setCommand(command.options, out, err);
     case 'surface-sim': {

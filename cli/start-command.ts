@@ -5,8 +5,10 @@ import {
   Engine,
   interfaceCandidates,
   listAudioDevices,
-  loadDemoMultitrack,
+  ensureDemoMix,
+  loadMixFile,
   LatheError,
+  type ResolvedMix,
   type AudioSelection,
   type AudioDeviceList,
 } from '../engine/index.ts';
@@ -76,8 +78,21 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     }
   }
 
-  const demo = useDemo ? await loadDemoMultitrack(io.cacheDir, options.rate) : null;
-  if (demo !== null) stripCount = Math.max(stripCount, demo.stems.length);
+  // The virtual interface plays a mix: the one asked for, else the demo.
+  let mix: ResolvedMix | null = null;
+  let playing = '';
+  try {
+    if (options.mix !== undefined) {
+      mix = await loadMixFile(options.mix, { sampleRate: options.rate });
+      playing = ` (playing ${mix.file})`;
+    } else if (useDemo && selection.kind === 'virtual') {
+      playing = ' (demo multitrack looping)';
+      mix = await loadMixFile(await ensureDemoMix(io.cacheDir, options.rate), { sampleRate: options.rate });
+    }
+  } catch (error) {
+    io.err(`lathe: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
 
   let engine: Engine;
   try {
@@ -86,9 +101,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       sampleRate: options.rate,
       blockSize: options.block,
       stripCount,
-      ...(demo === null
-        ? {}
-        : { stems: demo.stems.map((s) => s.samples), stripLabels: demo.stems.map((s) => s.name) }),
+      ...(mix === null ? {} : { mix, autoplay: true }),
     });
   } catch (error) {
     if (error instanceof LatheError && error.code === 'LATHE_AUDIO_DEVICE_NOT_FOUND') {
@@ -124,7 +137,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   io.out(
     `Lathe is running: http://${host}:${port}/\n` +
       `  audio: ${status.backend} — ${status.device}, ${status.sampleRate} Hz, ${status.blockSize} frames, ` +
-      `${engine.stripCount} strips${demo === null ? '' : ' (demo multitrack looping)'}`,
+      `${engine.stripCount} strips${playing}`,
   );
 
   let surface: FaderSurfaceDriver | null = null;

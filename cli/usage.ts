@@ -9,6 +9,17 @@ Commands:
             --rate HZ       sample rate: 44100 48000 88200 96000 176400 192000 (default 48000)
             --block N       frames per block, a power of two 16..4096 (default 128)
             --serial PATH   a Lathe motor-fader board on this serial port (reconnects by itself)
+            --mix FILE      load a mix document (docs/mix-document.md); on the virtual interface
+                            its stems play, looping (default there: the demo mix)
+  render    Bounce a mix or master a file offline, through the same DSP as the console
+            --mix FILE.json   bounce a mix document through strips, auxes and the master chain
+            --input IN.wav    or: run a stereo WAV/AIFF file through the master chain only
+            --out OUT.wav     output (Broadcast Wave; written complete or not at all)
+            --ceiling DBTP    limiter ceiling, -12..0 dBTP (default: the mix's, else -1)
+            --bits 16|24|32f  output word length (default 24)
+            --rate HZ         output sample rate; inputs are converted (mastering-quality SRC)
+            --dither tpdf|shaped|none   when reducing word length (default tpdf; none for 32f)
+            --json            print the report (loudness, true peak, speed) as JSON
   devices   List audio devices (channels, rates), MIDI ports and serial ports
             --json          machine-readable output
   set       Set a parameter on a running console: lathe set <param> <value> [--host H] [--port P]

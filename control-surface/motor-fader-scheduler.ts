@@ -74,7 +74,7 @@ export class MotorFaderScheduler {
     if (fader < 0 || fader >= this.touched.length || this.touched[fader] === 1) return;
     if (nowMs >= this.fakeTouchUntil[fader]!) this.lastSent[fader] = -1;
     this.fakeTouchUntil[fader] = nowMs + this.fakeTouchMs;
-    this.graceUntil[fader] = this.fakeTouchUntil[fader]! + this.graceMs;
+    this.graceUntil[fader] = this.fakeTouchUntil[fader] + this.graceMs;
   }
 
   /** Touch edge from the device (or implied by a position report). */

@@ -1,11 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { LatheError, type ErrorCode } from './errors.ts';
-import { ENGINE_EVENT, EventRing } from './events/event-ring.ts';
-import { meterSlotCount } from './graph/mix-graph.ts';
+import { AutomationControl } from './automation/automation-control.ts';
+import type { AutomationMode } from './automation/automation-mode.ts';
+import { AutomationStore } from './automation/automation-store.ts';
+import { ENGINE_EVENT, EventRing, WORKER_EVENT, type EventRecord } from './events/event-ring.ts';
+import { consoleMeterSlots } from './graph/console-graph.ts';
+import type { ConsoleLayout } from './graph/console-layout.ts';
+import { auxName, buildConsoleParams, type ConsoleParams } from './graph/console-params.ts';
 import { MEASUREMENT_CONTROL_WORDS, MEASUREMENT_STATE } from './graph/measurement.ts';
 import { MeterBlock } from './meters/meter-block.ts';
-import { createMixParamSpecs, stripName } from './params/mix-params.ts';
+import { mixLoadFor, type MixLoad } from './mix/mix-load.ts';
+import type { ResolvedMix } from './mix/resolve-mix.ts';
+import { stripName } from './params/mix-params.ts';
+import { REPORT_CAPACITY, resolveLayout } from './worker/create-runtime.ts';
 import { ParamStore } from './params/param-store.ts';
 import { ParamTable } from './params/param-table.ts';
 import { EngineStatusBlock, type EngineStatusSnapshot } from './worker/engine-status.ts';
@@ -15,13 +23,18 @@ export interface EngineOptions {
   readonly audio: AudioSelection;
   readonly sampleRate: number;
   readonly blockSize: number;
-  /** Strips; with the virtual interface, one per stem. */
-  readonly stripCount: number;
+  /** The console's structure; default: `stripCount` mono strips with a reverb and a delay. */
+  readonly layout?: ConsoleLayout;
+  readonly stripCount?: number;
   readonly stripLabels?: readonly string[];
-  /** Mono stems played on the virtual interface's inputs. */
-  readonly stems?: readonly Float32Array[];
+  /** A mix to load before the first block (its layout wins over `layout`). */
+  readonly mix?: ResolvedMix;
+  /** Start the transport with the first block (the demo, renders' twins in tests). */
+  readonly autoplay?: boolean;
   /** No audio for this long means the device has failed (default 500 ms). */
   readonly watchdogMs?: number;
+  /** Capture this many stereo output frames from the very first block (see `captured`). */
+  readonly captureFrames?: number;
 }
 
 export interface EngineStatus extends EngineStatusSnapshot {
@@ -63,12 +76,20 @@ const WORKER_ENTRY = new URL('./worker/audio-worker.ts', import.meta.url);
  */
 export class Engine extends EventEmitter<EngineEvents> {
   readonly params: ParamStore;
+  readonly layout: ConsoleLayout;
+  readonly consoleParams: ConsoleParams;
+  readonly automation: AutomationStore;
   readonly stripCount: number;
   readonly meterSlots: number;
+  readonly sampleRate: number;
   private readonly worker: Worker;
   private readonly meters: MeterBlock;
   private readonly events: EventRing;
   private readonly statusBlock: EngineStatusBlock;
+  private readonly reports: EventRing;
+  private readonly report: EventRecord = { type: 0, target: 0, value: 0, extra: 0 };
+  private reportTimer: NodeJS.Timeout | undefined;
+  private readonly capture: { buffer: SharedArrayBuffer; count: SharedArrayBuffer } | null;
   private device = '';
   private fault: string | null = null;
   private measuring = false;
@@ -79,32 +100,55 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private constructor(options: EngineOptions) {
     super();
-    this.stripCount = options.stripCount;
-    const specs = createMixParamSpecs(options.stripCount, options.stripLabels ?? []);
+    this.layout = options.mix?.layout ?? resolveLayout(options);
+    this.stripCount = this.layout.strips.length;
+    this.sampleRate = options.sampleRate;
+    this.consoleParams = buildConsoleParams(this.layout);
+    const specs = this.consoleParams.specs;
     const table = ParamTable.create(specs.length);
     this.params = new ParamStore(specs, table);
-    this.meterSlots = meterSlotCount(options.stripCount);
+    this.meterSlots = consoleMeterSlots(this.layout);
     this.meters = MeterBlock.create(this.meterSlots);
     this.events = EventRing.create(EVENT_CAPACITY);
+    this.reports = EventRing.create(REPORT_CAPACITY);
     this.statusBlock = new EngineStatusBlock();
-    const stems = (options.stems ?? []).map((stem) => {
-      const shared = new SharedArrayBuffer(stem.length * 4);
-      new Float32Array(shared).set(stem);
-      return shared;
+    const control = AutomationControl.create(specs.length);
+    this.automation = new AutomationStore(control, (lanes) => {
+      this.post({ type: 'lanes', lanes });
     });
+    let mix: MixLoad | null = null;
+    if (options.mix !== undefined) {
+      mix = mixLoadFor(options.mix, specs, { shareStems: true, autoplay: options.autoplay ?? false });
+      mix.values.forEach((value, index) => {
+        this.params.set(specs[index]!.id, value, 'recall');
+      });
+      control.modes.set(mix.modes);
+      for (const lane of options.mix.lanes) {
+        this.automation.loadLane(this.params.indexOf(lane.id), lane.points);
+      }
+    }
+    this.capture =
+      options.captureFrames === undefined
+        ? null
+        : {
+            buffer: new SharedArrayBuffer(options.captureFrames * 2 * 4),
+            count: new SharedArrayBuffer(4),
+          };
     const config: WorkerConfig = {
+      capture: this.capture,
       entry: WORKER_ENTRY.href,
       audio: options.audio,
       sampleRate: options.sampleRate,
       blockSize: options.blockSize,
-      stripCount: options.stripCount,
-      stripLabels: options.stripLabels ?? [],
-      stems,
+      layout: this.layout,
+      mix,
       paramBuffer: table.buffer,
       meterBuffer: this.meters.buffer,
       eventBuffer: this.events.buffer,
       eventCapacity: EVENT_CAPACITY,
       statusBuffer: this.statusBlock.buffer,
+      reportBuffer: this.reports.buffer,
+      automationBuffer: control.buffer,
       watchdogMs: options.watchdogMs ?? 500,
     };
     this.worker = new Worker(WORKER_BOOTSTRAP, { workerData: config, name: 'lathe-audio' });
@@ -125,6 +169,7 @@ export class Engine extends EventEmitter<EngineEvents> {
             clearTimeout(timer);
             engine.device = message.device;
             engine.startLoadMeter();
+            engine.startReportDrain();
             resolve(engine);
             break;
           case 'error':
@@ -171,9 +216,105 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.loadTimer.unref();
   }
 
-  /** Meter slot names in slot order: strips (1 slot each), then the master (2 slots). */
+  /**
+   * Reports from the worker, every 20 ms: values automation played (the console model, the
+   * panel and the motor faders follow them) and write passes (merged into the lanes).
+   */
+  private startReportDrain(): void {
+    this.reportTimer = setInterval(() => {
+      this.drainReports();
+    }, 20);
+    this.reportTimer.unref();
+  }
+
+  /** Takes every pending worker report now (also used by tests for determinism). */
+  drainReports(): void {
+    const record = this.report;
+    while (this.reports.pop(record)) {
+      if (record.type === WORKER_EVENT.AUTOMATION_VALUE)
+        this.params.applyFromEngine(record.target, record.value, 'automation');
+      else this.automation.takeReport(record.type, record.target, record.value, record.extra);
+    }
+  }
+
+  /**
+   * The output captured from the first block (`captureFrames`), as planar left/right, once
+   * complete; rejects after `timeoutMs`.
+   */
+  async captured(timeoutMs = 60_000): Promise<[Float32Array, Float32Array]> {
+    const capture = this.capture;
+    if (capture === null)
+      throw new LatheError('LATHE_ENGINE_STOPPED', 'the engine was started without capture');
+    const count = new Int32Array(capture.count);
+    const frames = capture.buffer.byteLength / 8;
+    const deadline = Date.now() + timeoutMs;
+    while (Atomics.load(count, 0) < frames) {
+      if (Date.now() > deadline)
+        throw new LatheError('LATHE_AUDIO_DEVICE_FAILED', 'capture did not complete');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const interleaved = new Float32Array(capture.buffer);
+    const left = new Float32Array(frames);
+    const right = new Float32Array(frames);
+    for (let i = 0; i < frames; i++) {
+      left[i] = interleaved[2 * i]!;
+      right[i] = interleaved[2 * i + 1]!;
+    }
+    return [left, right];
+  }
+
+  /** Transport: play from the current position. */
+  play(): void {
+    this.events.push(ENGINE_EVENT.PLAY, 0, 0);
+  }
+
+  /** Transport: stop; open automation passes end here. */
+  stopTransport(): void {
+    this.events.push(ENGINE_EVENT.STOP, 0, 0);
+  }
+
+  /** Transport: move to `seconds` on the timeline. */
+  locate(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new LatheError(
+        'LATHE_PARAM_VALUE_INVALID',
+        'locate position must be a finite number of seconds >= 0',
+      );
+    }
+    this.events.push(ENGINE_EVENT.LOCATE, 0, 0, Math.round(seconds * this.sampleRate));
+  }
+
+  /** Transport: loop between two positions in seconds (or turn the loop off). */
+  setLoop(startSeconds: number, endSeconds: number, enabled = true): void {
+    if (!(
+      Number.isFinite(startSeconds) &&
+      Number.isFinite(endSeconds) &&
+      startSeconds >= 0 &&
+      endSeconds > startSeconds
+    )) {
+      throw new LatheError('LATHE_PARAM_VALUE_INVALID', 'loop needs 0 <= start < end, in seconds');
+    }
+    this.events.push(
+      ENGINE_EVENT.LOOP,
+      Math.round(startSeconds * this.sampleRate),
+      enabled ? 1 : 0,
+      Math.round(endSeconds * this.sampleRate),
+    );
+  }
+
+  /** A control is touched or released (motor-fader touch, panel pointer): drives touch/latch. */
+  touch(id: string, touched: boolean): void {
+    this.automation.touch(this.params.indexOf(id), touched);
+  }
+
+  setAutomationMode(id: string, mode: AutomationMode): void {
+    this.automation.setMode(this.params.indexOf(id), mode);
+  }
+
+  /** Meter slot names in slot order: strips, aux returns (1 slot each), then the master (2 slots). */
   meterLayout(): { name: string; channels: number }[] {
-    const layout = Array.from({ length: this.stripCount }, (_, s) => ({ name: stripName(s), channels: 1 }));
+    const layout = this.layout.strips.map((_, s) => ({ name: stripName(s), channels: 1 }));
+    this.layout.auxes.forEach((_, a) => layout.push({ name: auxName(a), channels: 1 }));
     layout.push({ name: 'master', channels: 2 });
     return layout;
   }
@@ -232,6 +373,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.loadTimer);
+    clearInterval(this.reportTimer);
     this.post({ type: 'stop' });
     const exited = new Promise<void>((resolve) => {
       this.worker.once('exit', () => {
@@ -254,7 +396,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 export const SUPPORTED_SAMPLE_RATES = [44100, 48000, 88200, 96000, 176400, 192000] as const;
 
 function validateFormat(options: EngineOptions): void {
-  const { sampleRate, blockSize, stripCount } = options;
+  const { sampleRate, blockSize } = options;
+  const stripCount =
+    options.mix?.layout.strips.length ?? options.layout?.strips.length ?? options.stripCount ?? 0;
   if (!(SUPPORTED_SAMPLE_RATES as readonly number[]).includes(sampleRate)) {
     throw new LatheError(
       'LATHE_AUDIO_CONFIG_INVALID',

@@ -17,6 +17,16 @@ export const ERROR_CODES = {
   LATHE_WAV_INVALID: 'Not a readable WAV file',
   LATHE_ENGINE_STOPPED: 'The engine is not running',
   LATHE_MEASUREMENT_BUSY: 'A measurement is already running',
+  LATHE_AUDIO_FILE_UNREADABLE: 'The audio file cannot be opened or read',
+  LATHE_AUDIO_FILE_INVALID: 'Not a readable audio file (empty, truncated, damaged, or not audio)',
+  LATHE_AUDIO_FORMAT_UNSUPPORTED: 'Audio file encoding not supported',
+  LATHE_AUDIO_WRITE_FAILED: 'The audio file could not be written',
+  LATHE_AUDIO_METADATA_INVALID: 'Broadcast WAV (bext) metadata out of range',
+  LATHE_MIX_UNREADABLE: 'The mix document cannot be read',
+  LATHE_MIX_INVALID: 'The mix document does not match the format',
+  LATHE_MIX_VERSION_UNSUPPORTED: 'The mix document is from a newer version of Lathe',
+  LATHE_MIX_STEM_INVALID: 'A stem named by the mix document cannot be used',
+  LATHE_RENDER_FAILED: 'The render could not be completed',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

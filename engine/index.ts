@@ -16,11 +16,45 @@ export {
   type ParamUnit,
   type Taper,
 } from './params/param-spec.ts';
-export { createMixParamSpecs, stripName } from './params/mix-params.ts';
+export { stripName } from './params/mix-params.ts';
 export { ParamTable } from './params/param-table.ts';
 export { MeterBlock } from './meters/meter-block.ts';
-export { EventRing, ENGINE_EVENT, type EventRecord } from './events/event-ring.ts';
-export { MixGraph, meterSlotCount } from './graph/mix-graph.ts';
+export { EventRing, ENGINE_EVENT, WORKER_EVENT, type EventRecord } from './events/event-ring.ts';
+export { ConsoleGraph, consoleMeterSlots } from './graph/console-graph.ts';
+export {
+  defaultLayout,
+  layoutInputChannels,
+  stripChannels,
+  AUX_EFFECT_KINDS,
+  type AuxEffectKind,
+  type AuxLayout,
+  type ConsoleLayout,
+  type StripKind,
+  type StripLayout,
+} from './graph/console-layout.ts';
+export {
+  auxName,
+  buildConsoleParams,
+  chainOrders,
+  consoleParamSpecs,
+  type AuxParamIndex,
+  type ConsoleParams,
+  type MasterParamIndex,
+  type StripParamIndex,
+} from './graph/console-params.ts';
+export { ParamSmoother } from './graph/param-smoother.ts';
+export { Transport } from './transport/transport.ts';
+export { AUTOMATION_MODES, type AutomationMode } from './automation/automation-mode.ts';
+export { AutomationLane, type AutomationPoint } from './automation/automation-lane.ts';
+export { AutomationStore } from './automation/automation-store.ts';
+export { AutomationControl } from './automation/automation-control.ts';
+export type { LaneArrays } from './automation/automation-player.ts';
+export { MIX_FORMAT, MIX_VERSION, MixDocumentSchema, type MixDocument } from './mix/mix-document.ts';
+export { parseMixDocument, resolveMix, type ResolvedMix, type ResolvedLane } from './mix/resolve-mix.ts';
+export { loadMixFile } from './mix/load-mix-file.ts';
+export { applyMixLoad, mixLoadFor, type MixLoad } from './mix/mix-load.ts';
+export { demoMixDocument, ensureDemoMix } from './demo/demo-mix.ts';
+export { StemBank } from './audio/stem-bank.ts';
 export { Measurement } from './graph/measurement.ts';
 export { dbToGain, gainToDb, SILENCE_DB } from './dsp/decibels.ts';
 export type {
@@ -54,6 +88,7 @@ export { loadDemoMultitrack } from './demo/demo-cache.ts';
 export type { DemoMultitrack, DemoStem } from './demo/demo-multitrack.ts';
 export { AudioRuntime } from './worker/audio-runtime.ts';
 export { createRuntime, type RuntimeOptions, type RuntimeParts } from './worker/create-runtime.ts';
+export type { BlockProcessor, ParamTemplate } from './processors/block-processor.ts';
 export { EngineStatusBlock } from './worker/engine-status.ts';
 export type { AudioSelection } from './worker/worker-protocol.ts';
 export { TruePeakMeter } from './meters/true-peak-meter.ts';
@@ -82,3 +117,16 @@ export type {
   MonoCompatibility,
 } from './analysis/analysis-report.ts';
 export type { QcEvent, QcEventList } from './analysis/qc-events.ts';
+export {
+  renderMix,
+  renderMaster,
+  MASTERING_LAYOUT,
+  type RenderReport,
+  type RenderSettings,
+  type DitherChoice,
+} from './render/render.ts';
+export { runOffline, type OfflineInput, type OfflineRunOptions } from './render/offline-render.ts';
+export { readAudioFile, openAudioFile, AudioFileReader } from './audio/audio-file.ts';
+export { WavStreamWriter, type BextMetadata } from './audio/wav-stream-writer.ts';
+export { PolyphaseResampler, resampledLength } from './dsp/polyphase-resampler.ts';
+export { resampleChannels } from './mix/load-mix-file.ts';

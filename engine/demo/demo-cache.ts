@@ -14,6 +14,11 @@ interface Manifest {
   stems: { name: string; file: string }[];
 }
 
+/** File name of the demo's stem `index` in its cache folder. */
+export function demoStemFile(index: number, name: string): string {
+  return `${String(index + 1).padStart(2, '0')}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.wav`;
+}
+
 /**
  * The demo multitrack for `sampleRate`: synthesized on first use and written to
  * `<cacheDir>/demo-<rate>/` as WAV stems (so a newcomer can also open them in any editor),
@@ -40,10 +45,7 @@ export async function loadDemoMultitrack(cacheDir: string, sampleRate: number): 
   }
   const demo = synthesizeDemoMultitrack(sampleRate);
   await mkdir(dir, { recursive: true });
-  const stems = demo.stems.map((stem, i) => ({
-    name: stem.name,
-    file: `${String(i + 1).padStart(2, '0')}-${stem.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.wav`,
-  }));
+  const stems = demo.stems.map((stem, i) => ({ name: stem.name, file: demoStemFile(i, stem.name) }));
   for (const [i, stem] of demo.stems.entries()) {
     await writeWav(path.join(dir, stems[i]!.file), { sampleRate, channels: [stem.samples] });
   }

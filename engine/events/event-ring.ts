@@ -1,7 +1,7 @@
 /**
  * Single-producer single-consumer ring of fixed-size event records in a SharedArrayBuffer,
  * for changes whose order matters (recall, transport, immediate jumps). A record is
- * (type: i32, target: i32, value: f32, extra: f32). Capacity is a power of two.
+ * (type: i32, target: i32, value: f32, extra: i32; e.g. a timeline frame). Capacity is a power of two.
  * Header words: [0] write index, [1] read index (both monotonically increasing, wrapped by mask).
  */
 const HEADER_WORDS = 2;
@@ -61,8 +61,25 @@ export class EventRing {
     this.words[base] = type;
     this.words[base + 1] = target;
     this.floats[base + 2] = value;
-    this.floats[base + 3] = extra;
+    this.words[base + 3] = extra | 0;
     // Publish only after the record is complete.
+    Atomics.store(this.header, WRITE, (write + 1) | 0);
+    return true;
+  }
+
+  /**
+   * Producer on the audio thread: as `push`, with the value taken from `values[slot]` (a double
+   * argument to a call V8 does not inline is boxed). Allocates nothing.
+   */
+  pushFrom(type: number, target: number, values: Float64Array, slot: number, extra: number): boolean {
+    const write = Atomics.load(this.header, WRITE);
+    const read = Atomics.load(this.header, READ);
+    if (((write - read) | 0) >= this.capacity) return false;
+    const base = (write & this.mask) * RECORD_WORDS;
+    this.words[base] = type;
+    this.words[base + 1] = target;
+    this.floats[base + 2] = values[slot]!;
+    this.words[base + 3] = extra | 0;
     Atomics.store(this.header, WRITE, (write + 1) | 0);
     return true;
   }
@@ -76,7 +93,7 @@ export class EventRing {
     out.type = this.words[base]!;
     out.target = this.words[base + 1]!;
     out.value = this.floats[base + 2]!;
-    out.extra = this.floats[base + 3]!;
+    out.extra = this.words[base + 3]!;
     Atomics.store(this.header, READ, (read + 1) | 0);
     return true;
   }
@@ -88,4 +105,24 @@ export const ENGINE_EVENT = {
   PARAM_JUMP: 1,
   /** Zero the xrun counter. */
   RESET_XRUNS: 2,
+  /** Transport: start playing. */
+  PLAY: 3,
+  /** Transport: stop (ends automation passes). */
+  STOP: 4,
+  /** Transport: move to frame `extra`. */
+  LOCATE: 5,
+  /** Transport: loop from frame `target` to frame `extra` (value 1 = on, 0 = off). */
+  LOOP: 6,
+} as const;
+
+/** Event types the audio worker sends back to the main thread on its own ring. */
+export const WORKER_EVENT = {
+  /** Automation played parameter `target` to `value` (so the console model and faders follow). */
+  AUTOMATION_VALUE: 1,
+  /** A write pass on parameter `target` started at frame `extra` with `value`. */
+  PASS_START: 2,
+  /** A written point: parameter `target` = `value` at frame `extra`. */
+  PASS_POINT: 3,
+  /** The write pass on parameter `target` ended at frame `extra` (last value `value`). */
+  PASS_END: 4,
 } as const;

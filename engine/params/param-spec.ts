@@ -1,6 +1,6 @@
 import { SILENCE_DB } from '../dsp/decibels.ts';
 
-export type ParamUnit = 'dB' | 'Hz' | 'ratio' | 'ms' | 'pan' | 'bool' | 'enum';
+export type ParamUnit = 'dB' | 'Hz' | 'ratio' | 'ms' | 's' | 'Q' | '%' | 'bpm' | 'pan' | 'bool' | 'enum';
 
 /**
  * How a normalized control position 0..1 maps to the plain value.
@@ -23,6 +23,8 @@ export interface ParamSpec {
   readonly taper: Taper;
   /** Number of positions for the stepped taper. */
   readonly steps?: number;
+  /** Names of the values of an `enum` parameter (stepped taper, value = index). */
+  readonly choices?: readonly string[];
   /** Time constant of the audio-side smoothing; 0 for none. */
   readonly smoothingMs: number;
 }

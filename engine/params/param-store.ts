@@ -80,6 +80,25 @@ export class ParamStore extends EventEmitter<ParamStoreEvents> {
     return applied;
   }
 
+  /**
+   * A value the engine itself played (automation): updates the model and tells every sink, but
+   * does not write the table, so the worker does not take it for a control move.
+   */
+  applyFromEngine(index: number, value: number, source: string): void {
+    const spec = this.specs[index];
+    if (spec === undefined || !Number.isFinite(value)) return;
+    const applied = clampToSpec(spec, value);
+    if (applied === this.values[index]) return;
+    this.values[index] = applied;
+    this.emit('change', {
+      id: spec.id,
+      index,
+      value: applied,
+      position: toNormalized(spec, applied),
+      source,
+    });
+  }
+
   /** Sets from a normalized control position 0..1 (panel, surfaces). */
   setPosition(id: string, position: number, source: string): number {
     if (typeof position !== 'number' || !Number.isFinite(position)) {

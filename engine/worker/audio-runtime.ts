@@ -5,8 +5,9 @@ import type {
   BackendKind,
   BlockCallback,
 } from '../audio/audio-backend.ts';
+import type { AutomationPlayer, LaneArrays } from '../automation/automation-player.ts';
 import { ENGINE_EVENT, type EventRecord, type EventRing } from '../events/event-ring.ts';
-import type { MixGraph } from '../graph/mix-graph.ts';
+import type { ConsoleGraph } from '../graph/console-graph.ts';
 import { Measurement } from '../graph/measurement.ts';
 import type { MeterBlock } from '../meters/meter-block.ts';
 import type { ParamTable } from '../params/param-table.ts';
@@ -17,6 +18,9 @@ export interface AudioRuntimeShared {
   readonly meters: MeterBlock;
   readonly events: EventRing;
   readonly status: EngineStatusBlock;
+  /** Worker -> main reports (automation values and passes). */
+  readonly reports: EventRing;
+  readonly automation: AutomationPlayer;
 }
 
 /** Gives the next backend to try after `failed` failed, or null when there is none. */
@@ -30,7 +34,7 @@ export type FallbackFactory = (failed: AudioBackend, reason: string) => AudioBac
  */
 export class AudioRuntime {
   readonly measurement = new Measurement();
-  private readonly graph: MixGraph;
+  readonly graph: ConsoleGraph;
   private readonly shared: AudioRuntimeShared;
   private readonly seenChanges: Int32Array;
   private readonly event: EventRecord = { type: 0, target: 0, value: 0, extra: 0 };
@@ -40,16 +44,34 @@ export class AudioRuntime {
   private current: AudioBackend | null = null;
   private stopping = false;
 
+  /** Output capture (tests, "what is heard equals what is rendered"): interleaved stereo frames. */
+  private captureBuffer: Float32Array | null = null;
+  private captureCount: Int32Array | null = null;
+
   /** The block function handed to backends; bound once so the loop allocates nothing. */
   readonly processBlock: BlockCallback;
 
-  constructor(graph: MixGraph, shared: AudioRuntimeShared) {
+  constructor(graph: ConsoleGraph, shared: AudioRuntimeShared) {
     this.graph = graph;
     this.shared = shared;
     this.seenChanges = new Int32Array(shared.params.count).fill(-1);
     this.processBlock = (input, output, frames) => {
       this.process(input, output, frames);
     };
+  }
+
+  /**
+   * Set-up: record the stereo output from the next block on into `buffer` (interleaved L/R),
+   * publishing the frames captured in `count[0]`, until the buffer is full.
+   */
+  captureOutput(buffer: SharedArrayBuffer, count: SharedArrayBuffer): void {
+    this.captureBuffer = new Float32Array(buffer);
+    this.captureCount = new Int32Array(count, 0, 1);
+  }
+
+  /** Between blocks: replace the automation lanes the worker plays. */
+  installLanes(lanes: readonly LaneArrays[]): void {
+    this.shared.automation.install(lanes);
   }
 
   get backend(): AudioBackend | null {
@@ -114,13 +136,40 @@ export class AudioRuntime {
    * Node 20 returns a freshly boxed number; DSP load is measured from outside (see Engine).
    */
   process(input: Float32Array, output: Float32Array, frames: number): void {
-    this.takeParamChanges();
+    const graph = this.graph;
+    const transport = graph.transport;
     this.takeEvents();
-    this.graph.process(input, this.inputChannels, output, this.outputChannels, frames, this.shared.meters);
+    transport.plan(frames);
+    // Passes open before the controls' changes are taken (so a pass starts from the value that
+    // played), and lanes are read after them (so in read mode the lane wins).
+    this.shared.automation.beginBlock(transport, graph.smoother);
+    this.takeParamChanges();
+    this.shared.automation.readLanes(transport, graph.smoother);
+    if (transport.wrapped) this.shared.automation.wrapPasses(transport, graph.smoother);
+    graph.process(input, this.inputChannels, output, this.outputChannels, frames, this.shared.meters);
+    transport.advance();
+    this.shared.status.publishTransport(transport.playing, transport.position);
+    if (this.captureBuffer !== null) this.capture(output, frames);
     if (this.measurement.active) {
       this.measurement.process(input, this.inputChannels, output, this.outputChannels, frames);
     }
     this.shared.status.publishBlock(this.counters.xruns);
+  }
+
+  /** Audio thread: copy this block's first two outputs into the capture buffer. */
+  private capture(output: Float32Array, frames: number): void {
+    const buffer = this.captureBuffer!;
+    const count = this.captureCount!;
+    const done = count[0]!;
+    const channels = this.outputChannels;
+    const room = (buffer.length >> 1) - done;
+    const n = frames < room ? frames : room;
+    for (let i = 0; i < n; i++) {
+      buffer[2 * (done + i)] = output[i * channels]!;
+      buffer[2 * (done + i) + 1] = channels > 1 ? output[i * channels + 1]! : output[i * channels]!;
+    }
+    Atomics.store(count, 0, done + n);
+    if (n === room) this.captureBuffer = null;
   }
 
   private takeParamChanges(): void {
@@ -131,6 +180,7 @@ export class AudioRuntime {
       if (changes !== seen[i]) {
         seen[i] = changes;
         this.graph.pullTarget(i, params);
+        this.shared.automation.recordChange(i, this.graph.transport.firstStart, this.graph.smoother);
       }
     }
   }
@@ -138,9 +188,29 @@ export class AudioRuntime {
   private takeEvents(): void {
     const event = this.event;
     while (this.shared.events.pop(event)) {
-      if (event.type === ENGINE_EVENT.PARAM_JUMP) this.graph.jumpTo(event.target, event.value);
-      else if (event.type === ENGINE_EVENT.RESET_XRUNS) {
-        this.counters.xruns = 0;
+      const transport = this.graph.transport;
+      switch (event.type) {
+        case ENGINE_EVENT.PARAM_JUMP:
+          this.graph.smoother.incoming[0] = event.value;
+          this.graph.jumpIncoming(event.target);
+          break;
+        case ENGINE_EVENT.RESET_XRUNS:
+          this.counters.xruns = 0;
+          break;
+        case ENGINE_EVENT.PLAY:
+          transport.play();
+          break;
+        case ENGINE_EVENT.STOP:
+          if (transport.playing) this.shared.automation.endPasses(transport.position, this.graph.smoother);
+          transport.stop();
+          break;
+        case ENGINE_EVENT.LOCATE:
+          if (transport.playing) this.shared.automation.endPasses(transport.position, this.graph.smoother);
+          transport.locate(event.extra);
+          break;
+        case ENGINE_EVENT.LOOP:
+          transport.setLoop(event.target, event.extra, event.value > 0.5);
+          break;
       }
     }
   }

@@ -8,9 +8,10 @@ import type { AudioBackend } from '../audio/audio-backend.ts';
 import { loadNaudiodonBinding } from '../audio/naudiodon-binding.ts';
 import { PortAudioBackend } from '../audio/portaudio-backend.ts';
 import type { PortAudioBinding } from '../audio/portaudio-binding.ts';
-import { StemPlayer } from '../audio/stem-player.ts';
 import { VirtualBackend } from '../audio/virtual-backend.ts';
 import { isLatheError } from '../errors.ts';
+import { layoutInputChannels } from '../graph/console-layout.ts';
+import { applyMixLoad } from '../mix/mix-load.ts';
 import { createRuntime } from './create-runtime.ts';
 import type { MainToWorker, WorkerConfig, WorkerToMain } from './worker-protocol.ts';
 
@@ -21,24 +22,28 @@ const post = (message: WorkerToMain): void => {
   port.postMessage(message);
 };
 
-const { runtime } = createRuntime({
-  stripCount: config.stripCount,
+const parts = createRuntime({
+  layout: config.layout,
   sampleRate: config.sampleRate,
   maxBlockFrames: config.blockSize,
-  stripLabels: config.stripLabels,
   eventCapacity: config.eventCapacity,
   shared: config,
 });
+const { runtime } = parts;
+if (config.mix !== null) applyMixLoad(parts, config.mix, false);
+if (config.capture !== null) runtime.captureOutput(config.capture.buffer, config.capture.count);
 
-function virtualBackend(withDemo: boolean): VirtualBackend {
-  const stems = config.stems.map((buffer) => new Float32Array(buffer));
+function virtualBackend(first: boolean): VirtualBackend {
   return new VirtualBackend({
     sampleRate: config.sampleRate,
     blockSize: config.blockSize,
-    inputChannels: withDemo ? stems.length : 0,
+    inputChannels: 0,
     outputChannels: 2,
-    ...(withDemo ? { source: new StemPlayer(stems), deviceName: 'Virtual interface (demo multitrack)' } : {}),
-    ...(withDemo ? {} : { deviceName: 'Virtual clock (device failed)' }),
+    deviceName: first
+      ? config.mix === null
+        ? 'Virtual clock'
+        : 'Virtual interface (mix playing)'
+      : 'Virtual clock (device failed)',
   });
 }
 
@@ -61,7 +66,7 @@ function openPortAudio(
         device,
         sampleRate: config.sampleRate,
         blockSize: config.blockSize,
-        inputChannels: Math.min(device.maxInputChannels, Math.max(2, config.stripCount)),
+        inputChannels: Math.min(device.maxInputChannels, Math.max(2, layoutInputChannels(config.layout))),
         watchdogMs: config.watchdogMs,
       });
     } catch (error) {
@@ -120,6 +125,9 @@ port.on('message', (message: MainToWorker) => {
   switch (message.type) {
     case 'measure':
       runtime.measurement.arm(message.control, message.stimulus, message.recording);
+      break;
+    case 'lanes':
+      runtime.installLanes(message.lanes);
       break;
     case 'stop':
       runtime.stop();

@@ -10,8 +10,10 @@ const FIELDS = {
   inputChannels: 5,
   outputChannels: 6,
   faults: 7,
+  playing: 8,
+  position: 9,
 } as const;
-const WORDS = 8;
+const WORDS = 10;
 const BACKEND_CODES: readonly BackendKind[] = ['portaudio', 'virtual', 'file'];
 
 export interface EngineStatusSnapshot {
@@ -23,6 +25,9 @@ export interface EngineStatusSnapshot {
   readonly inputChannels: number;
   readonly outputChannels: number;
   readonly faults: number;
+  readonly playing: boolean;
+  /** Transport position in frames (start of the next block). */
+  readonly position: number;
 }
 
 export class EngineStatusBlock {
@@ -60,6 +65,12 @@ export class EngineStatusBlock {
     words[FIELDS.blocks] = (words[FIELDS.blocks]! + 1) | 0;
   }
 
+  /** Audio thread, once per block: the transport. Plain stores, as in publishBlock. */
+  publishTransport(playing: boolean, position: number): void {
+    this.words[FIELDS.playing] = playing ? 1 : 0;
+    this.words[FIELDS.position] = position;
+  }
+
   addFault(): void {
     Atomics.add(this.words, FIELDS.faults, 1);
   }
@@ -75,6 +86,8 @@ export class EngineStatusBlock {
       inputChannels: Atomics.load(w, FIELDS.inputChannels),
       outputChannels: Atomics.load(w, FIELDS.outputChannels),
       faults: Atomics.load(w, FIELDS.faults),
+      playing: Atomics.load(w, FIELDS.playing) === 1,
+      position: Atomics.load(w, FIELDS.position),
     };
   }
 }

@@ -5,20 +5,27 @@ export type AudioSelection =
   /** Try these devices in order; the first that opens is used. */
   | { readonly kind: 'portaudio'; readonly candidates: readonly string[]; readonly required: boolean };
 
+import type { LaneArrays } from '../automation/automation-player.ts';
+import type { ConsoleLayout } from '../graph/console-layout.ts';
+import type { MixLoad } from '../mix/mix-load.ts';
+
 export interface WorkerConfig {
   readonly entry: string;
   readonly audio: AudioSelection;
   readonly sampleRate: number;
   readonly blockSize: number;
-  readonly stripCount: number;
-  readonly stripLabels: readonly string[];
-  /** Mono stems for the virtual interface's inputs, shared. */
-  readonly stems: readonly SharedArrayBuffer[];
+  readonly layout: ConsoleLayout;
+  /** A mix to start with (stems shared), applied before the first block. */
+  readonly mix: MixLoad | null;
+  /** Capture the output from the first block (interleaved stereo) and its frame counter. */
+  readonly capture: { readonly buffer: SharedArrayBuffer; readonly count: SharedArrayBuffer } | null;
   readonly paramBuffer: SharedArrayBuffer;
   readonly meterBuffer: SharedArrayBuffer;
   readonly eventBuffer: SharedArrayBuffer;
   readonly eventCapacity: number;
   readonly statusBuffer: SharedArrayBuffer;
+  readonly reportBuffer: SharedArrayBuffer;
+  readonly automationBuffer: SharedArrayBuffer;
   readonly watchdogMs: number;
 }
 
@@ -29,6 +36,7 @@ export type MainToWorker =
       readonly stimulus: SharedArrayBuffer;
       readonly recording: SharedArrayBuffer;
     }
+  | { readonly type: 'lanes'; readonly lanes: readonly LaneArrays[] }
   | { readonly type: 'stop' };
 
 export type WorkerToMain =

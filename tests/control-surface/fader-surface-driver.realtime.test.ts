@@ -5,7 +5,7 @@ import {
   type SerialLink,
   type SurfaceMapping,
 } from '../../control-surface/index.ts';
-import { createMixParamSpecs, ParamStore, ParamTable } from '../../engine/index.ts';
+import { consoleParamSpecs, ParamStore, ParamTable } from '../../engine/index.ts';
 import { encodeFrame, StreamDecoder, type Message, type MessageOf } from '../../firmware-protocol/index.ts';
 
 const FADERS = 4;
@@ -108,7 +108,7 @@ afterEach(async () => {
 
 /** A driver on fake links; every (re)open makes a new cable and a new scripted device. */
 function setup(configure: (device: ScriptedDevice) => void = () => undefined, mapping?: SurfaceMapping) {
-  const params = new ParamStore(createMixParamSpecs(8), ParamTable.create(27));
+  const params = new ParamStore(consoleParamSpecs(8), ParamTable.create(consoleParamSpecs(8).length));
   const devices: ScriptedDevice[] = [];
   const cables: ReturnType<typeof createFakeLinkPair>[] = [];
   driver = new FaderSurfaceDriver({

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaderSurfaceDriver, openSerialPortLink } from '../../control-surface/index.ts';
-import { createMixParamSpecs, ParamStore, ParamTable } from '../../engine/index.ts';
+import { consoleParamSpecs, ParamStore, ParamTable } from '../../engine/index.ts';
 import { startPtyPair, type PtyPair } from '../support/pty-pair.ts';
 import { SimulatorProcess, waitFor, type SimulatorEvent } from '../support/simulator-process.ts';
 
@@ -48,7 +48,7 @@ beforeEach(async () => {
   pty = await startPtyPair();
   simulator = new SimulatorProcess(pty.a, FADERS);
   await simulator.waitForEvent('ready', 20_000);
-  params = new ParamStore(createMixParamSpecs(8), ParamTable.create(27));
+  params = new ParamStore(consoleParamSpecs(8), ParamTable.create(consoleParamSpecs(8).length));
   driver = new FaderSurfaceDriver({ path: pty.b, open: openSerialPortLink, params });
   driver.start();
   await online();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createMixParamSpecs, fromNormalized, toNormalized, type ParamSpec } from '../../engine/index.ts';
+import { consoleParamSpecs, fromNormalized, toNormalized, type ParamSpec } from '../../engine/index.ts';
 
-const [fader, pan, mute] = createMixParamSpecs(1) as [ParamSpec, ParamSpec, ParamSpec];
+const specs = consoleParamSpecs(1);
+const byId = (id: string): ParamSpec => specs.find((spec) => spec.id === id)!;
+const [fader, pan, mute] = [byId('strip/01/fader'), byId('strip/01/pan'), byId('strip/01/mute')];
 
 describe('faderdB taper (Ardour law: ((6 log2 g + 192) / 198)^8)', () => {
   it('puts 0 dB near 78 % and +6.02 dB (g = 2) at the top', () => {

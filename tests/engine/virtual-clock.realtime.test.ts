@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/index.ts';
+import { defaultLayout, Engine } from '../../engine/index.ts';
 
 describe('virtual interface', () => {
   let engine: Engine;
@@ -9,8 +9,18 @@ describe('virtual interface', () => {
       audio: { kind: 'virtual' },
       sampleRate: 48000,
       blockSize: 128,
-      stripCount: 1,
-      stems: [stem],
+      mix: {
+        file: 'inline',
+        name: 'one tone',
+        sampleRate: 48000,
+        layout: defaultLayout(1),
+        values: new Map(),
+        lanes: [],
+        stems: [[stem]],
+        lengthFrames: stem.length,
+        loop: { start: 0, end: stem.length },
+      },
+      autoplay: true,
     });
   });
   afterAll(async () => {
@@ -42,8 +52,8 @@ describe('virtual interface', () => {
     const gain = Math.pow(10, -6 / 20);
     expect(peak[0]).toBeCloseTo(0.5 * gain, 2);
     expect(rms[0]).toBeCloseTo((0.5 * gain) / Math.SQRT2, 2);
-    // Master: centred strip, -3 dB pan law.
-    expect(peak[1]).toBeCloseTo(0.5 * gain * Math.SQRT1_2, 2);
+    // Master (after the two aux returns): centred strip, -3 dB pan law.
+    expect(peak[3]).toBeCloseTo(0.5 * gain * Math.SQRT1_2, 2);
   });
 });
 

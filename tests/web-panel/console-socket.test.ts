@@ -171,7 +171,8 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       expect(client.texts[0]?.message.type).toBe('hello');
 
       const ids = hello.params.map((p) => p.param);
-      expect(ids).toEqual([
+      expect(ids).toEqual(engine.params.specs.map((spec) => spec.id));
+      for (const id of [
         'strip/01/fader',
         'strip/01/pan',
         'strip/01/mute',
@@ -181,7 +182,9 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
         'master/fader',
         'master/pan',
         'master/mute',
-      ]);
+      ]) {
+        expect(ids).toContain(id);
+      }
 
       for (const prefix of ['strip/01', 'strip/02', 'master']) {
         const fader = hello.params.find((p) => p.param === `${prefix}/fader`)!;
@@ -222,6 +225,8 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       expect(hello.meters).toEqual([
         { name: 'strip/01', channels: 1 },
         { name: 'strip/02', channels: 1 },
+        { name: 'aux/01', channels: 1 },
+        { name: 'aux/02', channels: 1 },
         { name: 'master', channels: 2 },
       ]);
       expect(hello.status).toMatchObject({
@@ -515,7 +520,7 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
   });
 
   describe('meters', () => {
-    it('subscribed clients get >= 30 frames/s of 4 silent slots with increasing sequence numbers; others get none', async () => {
+    it('subscribed clients get >= 30 frames/s of 6 silent slots with increasing sequence numbers; others get none', async () => {
       const subscribed = await connect();
       const idle = await connect();
       await subscribed.hello();
@@ -538,13 +543,13 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       let previous = -1;
       for (const frame of decoded) {
         expect(frame).not.toBeNull();
-        expect(frame!.peak.length).toBe(4);
-        expect(frame!.rms.length).toBe(4);
+        expect(frame!.peak.length).toBe(6);
+        expect(frame!.rms.length).toBe(6);
         expect(frame!.sequence).toBeGreaterThan(previous);
         previous = frame!.sequence;
-        // No stems: both strips are silent (and so is the master they feed).
-        expect(Array.from(frame!.peak)).toEqual([0, 0, 0, 0]);
-        expect(Array.from(frame!.rms)).toEqual([0, 0, 0, 0]);
+        // No stems: both strips are silent (and so are the returns and the master they feed).
+        expect(Array.from(frame!.peak)).toEqual([0, 0, 0, 0, 0, 0]);
+        expect(Array.from(frame!.rms)).toEqual([0, 0, 0, 0, 0, 0]);
       }
 
       // Unsubscribing stops the frames: none arrive after the reply.

@@ -103,7 +103,7 @@ describe('analyzeWavFile QC on synthesized files', () => {
   it('counts the extreme codes of a 16-bit file as full scale, both polarities', async () => {
     const channels = cosine(1, 0.5, 1);
     channels[0]!.fill(1.5, 4800, 4810); // clamps to +32767
-    channels[0]!.fill(-1.5, 24000, 24003); // clamps to -32767 (symmetric writer)
+    channels[0]!.fill(-1.5, 24000, 24003); // clamps to -32768
     const report = await analyze(channels, '16');
     expect(report.qc.clippedRuns.count).toBe(2);
     expect(report.qc.clippedRuns.events.map((e) => e.startSec)).toEqual([0.1, 0.5]);

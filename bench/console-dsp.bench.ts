@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  createRuntime,
+  renderMaster,
+  writeWav,
+  type ConsoleLayout,
+  type RuntimeParts,
+} from '../engine/index.ts';
+import { report } from './bench-report.ts';
+
+const RATE = 48000;
+const BLOCK = 128;
+const BLOCK_MS = (BLOCK / RATE) * 1000;
+const STRIPS = 32;
+
+/** Every processor of a strip on, doing work (EQ bands boosted/cut, filters on, sends up). */
+function everythingOn(strip: string): Record<string, number> {
+  return {
+    [`${strip}/gate/on`]: 1,
+    [`${strip}/gate/threshold`]: -60,
+    [`${strip}/hpf/on`]: 1,
+    [`${strip}/lpf/on`]: 1,
+    [`${strip}/eq/1/gain`]: 3,
+    [`${strip}/eq/2/gain`]: -2,
+    [`${strip}/eq/3/gain`]: 2,
+    [`${strip}/eq/4/gain`]: 1.5,
+    [`${strip}/comp/on`]: 1,
+    [`${strip}/comp/threshold`]: -30,
+    [`${strip}/sat/on`]: 1,
+    [`${strip}/send/1/level`]: -12,
+    [`${strip}/send/2/level`]: -18,
+    [`${strip}/fader`]: -12,
+  };
+}
+
+const MASTER_ON: Record<string, number> = {
+  'master/eq/hpf/on': 1,
+  'master/eq/band/1/gain': 1,
+  'master/eq/band/3/gain': -1,
+  'master/eq/band/6/gain': 1.5,
+  'master/multiband/on': 1,
+  'master/width/width': 120,
+  'master/width/mono-bass': 1,
+  'master/limiter/on': 1,
+};
+
+function console32(allOn: boolean): { parts: RuntimeParts; input: Float32Array; output: Float32Array } {
+  const layout: ConsoleLayout = {
+    strips: Array.from({ length: STRIPS }, (_, s) => ({ label: `St ${s + 1}`, kind: 'stereo' })),
+    auxes: [
+      { label: 'Reverb', effect: 'reverb' },
+      { label: 'Delay', effect: 'delay' },
+    ],
+  };
+  const parts = createRuntime({ layout, sampleRate: RATE, maxBlockFrames: BLOCK });
+  const channels = 2 * STRIPS;
+  parts.runtime.configure({ sampleRate: RATE, blockSize: BLOCK, inputChannels: channels, outputChannels: 2 });
+  if (allOn) {
+    const values: Record<string, number> = { ...MASTER_ON };
+    for (let s = 0; s < STRIPS; s++)
+      Object.assign(values, everythingOn(`strip/${String(s + 1).padStart(2, '0')}`));
+    for (const [id, value] of Object.entries(values)) {
+      const index = parts.specs.findIndex((spec) => spec.id === id);
+      if (index < 0) throw new Error(`bench: no parameter ${id}`);
+      parts.params.write(index, value);
+    }
+  }
+  let seed = 1;
+  const input = Float32Array.from({ length: BLOCK * channels }, () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return 0.5 * (seed / 2 ** 32 - 0.5);
+  });
+  return { parts, input, output: new Float32Array(2 * BLOCK) };
+}
+
+function timePerBlockMs(run: () => void, blocks: number): number {
+  for (let k = 0; k < blocks; k++) run();
+  const started = performance.now();
+  for (let k = 0; k < blocks; k++) run();
+  return (performance.now() - started) / blocks;
+}
+
+async function offlineMastering(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-master-'));
+  try {
+    const seconds = 60;
+    const frames = seconds * RATE;
+    let seed = 7;
+    const noise = (): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    const left = new Float32Array(frames);
+    const right = new Float32Array(frames);
+    for (let n = 0; n < frames; n++) {
+      const beat = n % 24000 < 2400 ? 1 : 0.3;
+      left[n] = 0.6 * beat * noise() + 0.3 * Math.sin((2 * Math.PI * 110 * n) / RATE);
+      right[n] = 0.6 * beat * noise() + 0.3 * Math.sin((2 * Math.PI * 165 * n) / RATE);
+    }
+    const input = path.join(dir, 'in.wav');
+    await writeWav(input, { sampleRate: RATE, channels: [left, right] }, '24');
+    const values = new Map(Object.entries(MASTER_ON));
+    const started = performance.now();
+    await renderMaster(input, path.join(dir, 'out.wav'), { bits: '24', values });
+    const ours = seconds / ((performance.now() - started) / 1000);
+    const ffmpegStarted = performance.now();
+    await promisify(execFile)('ffmpeg', [
+      '-nostats',
+      '-hide_banner',
+      '-i',
+      input,
+      '-af',
+      'equalizer=f=100:t=q:w=0.7:g=1,equalizer=f=1000:t=q:w=1:g=-1,equalizer=f=12000:t=q:w=0.7:g=1.5,acompressor,alimiter=limit=0.89',
+      '-c:a',
+      'pcm_s24le',
+      '-y',
+      path.join(dir, 'ffmpeg.wav'),
+    ]);
+    const ffmpeg = seconds / ((performance.now() - ffmpegStarted) / 1000);
+    report(
+      'offline mastering 48k stereo',
+      ours,
+      'x RT',
+      ffmpeg,
+      `ffmpeg equalizer x3,acompressor,alimiter (${ffmpeg.toFixed(0)}x RT)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const full = console32(true);
+  const bare = console32(false);
+  const blocks = 3000;
+  const fullMs = timePerBlockMs(() => {
+    full.parts.runtime.process(full.input, full.output, BLOCK);
+  }, blocks);
+  const bareMs = timePerBlockMs(() => {
+    bare.parts.runtime.process(bare.input, bare.output, BLOCK);
+  }, blocks);
+  report(
+    `console 32 stereo all on 48k/128`,
+    fullMs / BLOCK_MS,
+    'load',
+    bareMs / BLOCK_MS,
+    `same console, processors off (${((bareMs / BLOCK_MS) * 100).toFixed(1)} %)`,
+  );
+  await offlineMastering();
+}

@@ -1,0 +1,263 @@
+import { openAudioFile } from '../audio/audio-file.ts';
+import { WavStreamWriter, type BextMetadata } from '../audio/wav-stream-writer.ts';
+import type { WavSampleFormat } from '../audio/wav-file.ts';
+import { LatheError, isLatheError } from '../errors.ts';
+import type { ConsoleLayout } from '../graph/console-layout.ts';
+import { mixLoadFor } from '../mix/mix-load.ts';
+import { applyMixLoad } from '../mix/mix-load.ts';
+import type { ResolvedMix } from '../mix/resolve-mix.ts';
+import { createRuntime, type RuntimeParts } from '../worker/create-runtime.ts';
+import { FileInput } from './file-input.ts';
+import { runOffline, type OfflineInput } from './offline-render.ts';
+
+export type DitherChoice = 'tpdf' | 'shaped' | 'none';
+
+export interface RenderSettings {
+  readonly bits: WavSampleFormat;
+  /** Default: TPDF when reducing to 16 or 24 bit; never for 32-bit float. */
+  readonly dither?: DitherChoice;
+  /** Limiter ceiling in dBTP (overrides the mix). */
+  readonly ceiling?: number;
+  /** Output sample rate: inputs are converted to it and the whole chain runs at it. */
+  readonly sampleRate?: number;
+  readonly blockSize?: number;
+  /** Drop the chain's latency at the start so the output lines up with the input (default true). */
+  readonly compensateLatency?: boolean;
+  readonly onProgress?: (framesDone: number, totalFrames: number) => void;
+  /** Parameter values by id (plain units) set before the render, over the mix's own. */
+  readonly values?: ReadonlyMap<string, number>;
+}
+
+export interface RenderReport {
+  readonly output: string;
+  readonly source: string;
+  readonly mode: 'mix' | 'master';
+  readonly sampleRate: number;
+  readonly bits: WavSampleFormat;
+  readonly dither: DitherChoice;
+  readonly ceilingDbtp: number;
+  readonly frames: number;
+  readonly durationSeconds: number;
+  readonly elapsedSeconds: number;
+  /** Times real time. */
+  readonly speed: number;
+  readonly latencyFrames: number;
+  readonly integratedLufs: number;
+  readonly loudnessRangeLu: number;
+  readonly maxShortTermLufs: number;
+  readonly truePeakDbtp: number;
+  readonly samplePeakDbfs: number;
+}
+
+const DEFAULT_BLOCK = 128;
+
+function setValue(parts: RuntimeParts, values: Float64Array, id: string, value: number): void {
+  const index = parts.specs.findIndex((spec) => spec.id === id);
+  if (index < 0) throw new LatheError('LATHE_RENDER_FAILED', `no parameter ${id}`);
+  values[index] = Math.fround(value);
+}
+
+function choiceIndex(parts: RuntimeParts, id: string, choice: string): number {
+  const spec = parts.specs.find((s) => s.id === id);
+  const index = spec?.choices?.indexOf(choice) ?? -1;
+  if (index < 0) throw new LatheError('LATHE_RENDER_FAILED', `${id} has no choice "${choice}"`);
+  return index;
+}
+
+function valueOf(parts: RuntimeParts, values: Float64Array, id: string): number {
+  return values[parts.specs.findIndex((spec) => spec.id === id)] ?? Number.NaN;
+}
+
+/** Output word length and dither from the settings: the master's last stage. */
+function applyOutputSettings(
+  parts: RuntimeParts,
+  values: Float64Array,
+  settings: RenderSettings,
+): DitherChoice {
+  const dither: DitherChoice = settings.bits === '32f' ? 'none' : (settings.dither ?? 'tpdf');
+  setValue(parts, values, 'master/dither/bits', choiceIndex(parts, 'master/dither/bits', settings.bits));
+  setValue(parts, values, 'master/dither/dither', choiceIndex(parts, 'master/dither/dither', dither));
+  for (const [id, value] of settings.values ?? []) setValue(parts, values, id, value);
+  if (settings.ceiling !== undefined) setValue(parts, values, 'master/limiter/ceiling', settings.ceiling);
+  return dither;
+}
+
+function bextFor(
+  source: string,
+  sampleRate: number,
+  bits: WavSampleFormat,
+  dither: DitherChoice,
+): BextMetadata {
+  const now = new Date();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const word = bits === '32f' ? '32F' : bits;
+  const name = source.replace(/[^\x20-\x7e]/g, '?');
+  return {
+    description: `Lathe render of ${name}`.slice(0, 256),
+    originator: 'Lathe',
+    originatorReference: `LATHE${now.getTime().toString(36).toUpperCase()}`.slice(0, 32),
+    originationDate: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+    originationTime: `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`,
+    timeReference: 0,
+    codingHistory: `A=PCM,F=${sampleRate},W=${bits === '32f' ? 32 : bits},M=stereo,T=Lathe render; dither ${dither}; ${word}`,
+  };
+}
+
+async function renderParts(
+  parts: RuntimeParts,
+  source: string,
+  mode: 'mix' | 'master',
+  out: string,
+  totalFrames: number,
+  input: OfflineInput | null,
+  settings: RenderSettings,
+  dither: DitherChoice,
+  ceilingDbtp: number,
+): Promise<RenderReport> {
+  const sampleRate = parts.graph.sampleRate;
+  const latency = settings.compensateLatency === false ? 0 : parts.graph.latencyFrames;
+  const writer = await WavStreamWriter.create(out, {
+    sampleRate,
+    channelCount: 2,
+    format: settings.bits,
+    bext: bextFor(source, sampleRate, settings.bits, dither),
+  });
+  const started = performance.now();
+  try {
+    const channels: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
+    const result = await runOffline(parts, {
+      totalFrames,
+      blockSize: settings.blockSize ?? DEFAULT_BLOCK,
+      input,
+      latencyFrames: latency,
+      sink: async (left, right, frames) => {
+        channels[0] = left;
+        channels[1] = right;
+        await writer.write(channels, frames);
+      },
+      ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+    });
+    await writer.finish({
+      loudness: {
+        integrated: result.integratedLufs,
+        range: result.loudnessRangeLu,
+        maxTruePeak: result.truePeakDbtp,
+        maxShortTerm: result.maxShortTermLufs,
+      },
+    });
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    return {
+      output: out,
+      source,
+      mode,
+      sampleRate,
+      bits: settings.bits,
+      dither,
+      ceilingDbtp,
+      frames: result.frames,
+      durationSeconds: result.frames / sampleRate,
+      elapsedSeconds,
+      speed: result.frames / sampleRate / Math.max(elapsedSeconds, 1e-9),
+      latencyFrames: latency,
+      integratedLufs: result.integratedLufs,
+      loudnessRangeLu: result.loudnessRangeLu,
+      maxShortTermLufs: result.maxShortTermLufs,
+      truePeakDbtp: result.truePeakDbtp,
+      samplePeakDbfs: result.samplePeakDbfs,
+    };
+  } catch (error) {
+    await writer.abort().catch(() => undefined);
+    if (isLatheError(error)) throw error;
+    throw new LatheError('LATHE_RENDER_FAILED', `${out}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Bounces a mix through the console (strips, auxes, master chain) exactly as the audio worker
+ * plays it, from 0 to the mix's length, and writes a Broadcast Wave file. The output is written
+ * to a temporary file and renamed when complete, so a failed render leaves no output file.
+ */
+export async function renderMix(
+  mix: ResolvedMix,
+  out: string,
+  settings: RenderSettings,
+): Promise<RenderReport> {
+  if (settings.sampleRate !== undefined && settings.sampleRate !== mix.sampleRate) {
+    throw new LatheError(
+      'LATHE_RENDER_FAILED',
+      `${mix.file}: resolved at ${mix.sampleRate} Hz; load it at ${settings.sampleRate} Hz to render at that rate`,
+    );
+  }
+  const parts = createRuntime({
+    layout: mix.layout,
+    sampleRate: mix.sampleRate,
+    maxBlockFrames: settings.blockSize ?? DEFAULT_BLOCK,
+  });
+  const load = mixLoadFor({ ...mix, loop: null }, parts.specs, { shareStems: false, autoplay: true });
+  const values = Float64Array.from(load.values);
+  const dither = applyOutputSettings(parts, values, settings);
+  applyMixLoad(parts, { ...load, values }, true);
+  return renderParts(
+    parts,
+    mix.file,
+    'mix',
+    out,
+    mix.lengthFrames,
+    null,
+    settings,
+    dither,
+    valueOf(parts, values, 'master/limiter/ceiling'),
+  );
+}
+
+/** The console for mastering a stereo file: one stereo strip (neutral) into the master chain. */
+export const MASTERING_LAYOUT: ConsoleLayout = { strips: [{ label: 'Input', kind: 'stereo' }], auxes: [] };
+
+/**
+ * Runs a stereo (or mono) file through the master chain only, streaming (constant memory), at
+ * the file's rate or at `settings.sampleRate` (converted first, so the limiter is the last word
+ * on peaks at the output rate), and writes a Broadcast Wave file (temporary file, renamed).
+ */
+export async function renderMaster(
+  inputFile: string,
+  out: string,
+  settings: RenderSettings,
+): Promise<RenderReport> {
+  const reader = await openAudioFile(inputFile, 8192);
+  try {
+    const channels = reader.format.channelCount;
+    if (channels > 2) {
+      throw new LatheError(
+        'LATHE_RENDER_FAILED',
+        `${inputFile}: has ${channels} channels; mastering takes a stereo (or mono) file`,
+      );
+    }
+    const rate = settings.sampleRate ?? reader.format.sampleRate;
+    const parts = createRuntime({
+      layout: MASTERING_LAYOUT,
+      sampleRate: rate,
+      maxBlockFrames: settings.blockSize ?? DEFAULT_BLOCK,
+    });
+    const values = Float64Array.from(parts.specs, (spec) => Math.fround(spec.default));
+    const dither = applyOutputSettings(parts, values, settings);
+    applyMixLoad(
+      parts,
+      { values, lanes: [], modes: new Uint8Array(parts.specs.length), stems: [], loop: null, autoplay: true },
+      true,
+    );
+    const totalFrames = Math.round((reader.format.frames * rate) / reader.format.sampleRate);
+    return await renderParts(
+      parts,
+      inputFile,
+      'master',
+      out,
+      totalFrames,
+      new FileInput(reader, rate),
+      settings,
+      dither,
+      valueOf(parts, values, 'master/limiter/ceiling'),
+    );
+  } finally {
+    await reader.close();
+  }
+}
