@@ -19,14 +19,6 @@ export class StemBank {
     return (this.stems[strip]?.length ?? 0) > 0;
   }
 
-  /** Longest stem in frames. */
-  get length(): number {
-    let longest = 0;
-    for (const channels of this.stems)
-      for (const channel of channels) longest = Math.max(longest, channel.length);
-    return longest;
-  }
-
   /**
    * Audio thread: copy `length` frames of the strip's stem from timeline frame `from` into
    * `target[offset..]` (channel `channel`, a mono stem feeds both channels); past the end is

@@ -30,6 +30,8 @@
  * 0.45 fs sine reads 0.000 .. +0.044 dBTP (sample peak down to -0.108 dBFS).
  */
 
+import { besselI0 } from '../dsp/kaiser-window.ts';
+
 /** Kaiser beta of the window; see the design note above. */
 export const TRUE_PEAK_KAISER_BETA = 4.5;
 /** Input samples per interpolated point (even: as many taps on each side of the gap). */
@@ -52,18 +54,6 @@ export interface TruePeakFilter {
 export function oversamplingFactor(sampleRate: number): number {
   if (!(sampleRate > 0)) throw new RangeError(`invalid sample rate ${sampleRate}`);
   return Math.max(1, Math.ceil(TRUE_PEAK_TARGET_RATE / sampleRate));
-}
-
-/** Zeroth-order modified Bessel function of the first kind (power series; enough for beta < 20). */
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  for (let k = 1; k < 100; k++) {
-    term *= (x / (2 * k)) ** 2;
-    sum += term;
-    if (term < 1e-17 * sum) break;
-  }
-  return sum;
 }
 
 export function designTruePeakFilter(
