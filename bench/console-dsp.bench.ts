@@ -186,4 +186,13 @@ function denormalBlocks(console32: { parts: RuntimeParts; input: Float32Array; o
     medianLoud * 1000,
     'median loud block (goal ratio <= 2)',
   );
+  // Subnormal state would slow every silent block, not only a few: the median shows it without
+  // the scheduler's hiccups (which decide the p99.9 on a busy machine).
+  report(
+    'silence after loud: median block',
+    quiet[quiet.length >> 1]! * 1000,
+    'us',
+    medianLoud * 1000,
+    'median loud block',
+  );
 }

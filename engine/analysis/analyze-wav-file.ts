@@ -1,6 +1,7 @@
 import { LatheError } from '../errors.ts';
 import { WavStreamReader } from '../audio/wav-stream-reader.ts';
 import { LoudnessMeter } from '../meters/loudness/loudness-meter.ts';
+import { designTruePeakFilter } from '../meters/true-peak-filter.ts';
 import { TruePeakMeter } from '../meters/true-peak-meter.ts';
 import type { AnalysisReport, MonoCompatibility } from './analysis-report.ts';
 import { ClipDetector } from './clip-detector.ts';
@@ -53,8 +54,12 @@ export async function analyzeWavFile(path: string, options: AnalyzeOptions = {})
     const loudness = new LoudnessMeter(sampleRate, channelCount);
     // (L+R)/2 on one channel weighted 2 = the same signal on both channels of a stereo meter.
     const folded = stereo ? new LoudnessMeter(sampleRate, 1, { channelWeights: [2] }) : null;
-    const peaks = new TruePeakMeter(sampleRate, channelCount);
-    const overs = new TruePeakOverDetector(sampleRate, channelCount);
+    const overs = new TruePeakOverDetector(
+      sampleRate,
+      channelCount,
+      designTruePeakFilter(sampleRate).tapsPerPhase,
+    );
+    const peaks = new TruePeakMeter(sampleRate, channelCount, overs);
     const clips = new ClipDetector(sampleRate, channelCount, format.fullScale);
     const statistics = new SampleStatistics(channelCount);
     const correlation = stereo ? new CorrelationMeter(sampleRate) : null;
@@ -64,7 +69,6 @@ export async function analyzeWavFile(path: string, options: AnalyzeOptions = {})
       if (frames === 0) break;
       loudness.process(block, frames);
       peaks.process(block, frames);
-      overs.process(block, frames);
       clips.process(block, frames);
       statistics.process(block, frames);
       if (fold !== null && folded !== null && correlation !== null) {

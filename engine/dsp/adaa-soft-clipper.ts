@@ -24,6 +24,11 @@
  * around the knee as F2(1) + F1(1) w + w^2/2 + S(w) (w = v - 1; S(w) = -w^4/8 - w^5/40 below the
  * knee, 0 above), and the one division left is by the whole span. Checked against numerical
  * integration to 1e-15 (tests/engine/dsp/saturation.test.ts).
+ *
+ * The saturation's audio path evaluates the same formulas, operation for operation, in its
+ * WebAssembly kernel (engine/wasm/saturation.wat: both channels in f64x2 lanes, the across-knee
+ * cases as lane selects). softClipAdaa is their JavaScript form: the reference, and what the
+ * saturation's update() uses for the curve's value at the bias.
  */
 
 /** Slope of the curve at 0 (inputs are scaled by drive / SOFT_CLIP_SLOPE for unit small-signal gain). */
@@ -262,7 +267,9 @@ export function adaaDroopCompensation(factor: number, sampleRate: number, sideTa
 /**
  * Runs the across-knee path until V8 optimizes it, once per process at load. It runs only when
  * the signal crosses a knee, so in a real session it can stay interpreted for a long time, and
- * interpreted code boxes every double (an allocation per call in the audio thread).
+ * interpreted code boxes every double (an allocation per call in the audio thread). Kept for
+ * callers of softClipAdaa on the audio thread; the saturation's own path is WebAssembly, which
+ * needs no priming.
  */
 function primeAcrossKnee(): void {
   const s = new Float64Array(8);

@@ -2,7 +2,8 @@
  * Transposed direct form II biquad sections: block kernels and a cascade runner with per-channel
  * state in a Float64Array. The kernels run "stage outer" with coefficients and state in local
  * doubles (the fastest JS variant measured, about C speed; dsp-and-loudness.md §9.2) and flush
- * state below DENORMAL_FLUSH to 0 once per block (JS cannot set FTZ/DAZ).
+ * state below DENORMAL_FLUSH to 0 once per block (JS cannot set FTZ/DAZ). StereoBiquadCascade
+ * (engine/wasm/stereo-biquad-cascade.ts) runs the same sections for a stereo pair in WebAssembly SIMD.
  *
  * Every function here is audio-thread code: it allocates nothing, logs nothing, never throws.
  */
@@ -16,7 +17,7 @@ export const BIQUAD_STATE = 2;
  * A bypassed section keeps running as identity until its leftover state (its ringing tail)
  * decays below this (-180 dB), then stops costing anything. Cutting it off at once would click.
  */
-const SETTLE_THRESHOLD = 1e-9;
+export const SETTLE_THRESHOLD = 1e-9;
 
 /** Section modes of a BiquadCascade. */
 export const SECTION_OFF = 0;

@@ -35,6 +35,10 @@
  * delay is a whole number of base-rate frames (34 frames for 3 stages and one high-rate sample).
  *
  * All buffers are allocated at construction for `maxBlockFrames`; per channel, one instance.
+ *
+ * The saturation runs these filters, with the plan from halfBandPlan, in its WebAssembly kernel
+ * (engine/wasm/saturation.wat, both channels in f64x2 lanes, the same sums in the same order);
+ * HalfBandOversampler is their JavaScript form.
  */
 import { besselI0 } from './kaiser-window.ts';
 
@@ -850,6 +854,53 @@ function decimate2(
   buf.copyWithin(0, 2 * outFrames, 2 * outFrames + 6);
 }
 
+/** The filters, decimation phases and latency of a cascade (see HalfBandOversampler). */
+export interface HalfBandPlan {
+  /** Oversampling factor 2^stages. */
+  readonly factor: number;
+  /** Odd-tap coefficients of each stage (designHalfBandStage; shared, do not modify). */
+  readonly coefficients: readonly Float64Array[];
+  /** Coefficient pairs of each stage. */
+  readonly pairs: Int32Array;
+  /** Decimation phase (0 or 1) of each stage. */
+  readonly phases: Int32Array;
+  /** Round-trip delay (up, `highRateDelay`, down) in base-rate frames; an integer. */
+  readonly latencyFrames: number;
+}
+
+/**
+ * The plan of a cascade of `stages` (0 .. MAX_OVERSAMPLING_STAGES) whose caller adds
+ * `highRateDelay` whole samples at the high rate: the decimator phases absorb that delay so the
+ * round trip is a whole number of frames. Shared by HalfBandOversampler and the saturation's
+ * WebAssembly kernel. Design time only.
+ */
+export function halfBandPlan(stages: number, highRateDelay = 0): HalfBandPlan {
+  if (!Number.isInteger(stages) || stages < 0 || stages > MAX_OVERSAMPLING_STAGES) {
+    throw new RangeError(`invalid oversampling stage count ${stages}`);
+  }
+  if (!Number.isInteger(highRateDelay) || highRateDelay < 0) {
+    throw new RangeError(`invalid high-rate delay ${highRateDelay}`);
+  }
+  const factor = 1 << stages;
+  const coefficients = Array.from({ length: stages }, (_, s) => designHalfBandStage(s));
+  const pairs = Int32Array.from(coefficients, (c) => c.length);
+  // Delay in base frames with every phase 0: sum of M_s / 2^s, plus the caller's. Its
+  // fraction, in binary, says which stages decimate with phase 1 (each removes one input
+  // sample: 2^-(s+1)).
+  let delay = highRateDelay / factor;
+  for (let s = 0; s < stages; s++) delay += (2 * pairs[s]! - 1) / 2 ** s;
+  let fraction = delay - Math.floor(delay);
+  const phases = new Int32Array(stages);
+  for (let s = 0; s < stages; s++) {
+    const bit = 2 ** -(s + 1);
+    if (fraction >= bit) {
+      phases[s] = 1;
+      fraction -= bit;
+    }
+  }
+  return { factor, coefficients, pairs, phases, latencyFrames: Math.floor(delay) | 0 };
+}
+
 export class HalfBandOversampler {
   readonly stages: number;
   /** Oversampling factor 2^stages. */
@@ -865,7 +916,7 @@ export class HalfBandOversampler {
   /** Where the caller writes the base-rate block before `up` (`high` itself without stages). */
   readonly input: Float64Array;
   readonly inputOffset: number;
-  private readonly coefficients: Float64Array[];
+  private readonly coefficients: readonly Float64Array[];
   private readonly pairs: Int32Array;
   private readonly phases: Int32Array;
   /** Interpolator input buffers, stage s at rate fs * 2^s (history first). */
@@ -879,31 +930,13 @@ export class HalfBandOversampler {
    * decimator phases absorb it so `latencyFrames` stays whole.
    */
   constructor(stages: number, maxBlockFrames: number, highRateDelay = 0) {
-    if (!Number.isInteger(stages) || stages < 0 || stages > MAX_OVERSAMPLING_STAGES) {
-      throw new RangeError(`invalid oversampling stage count ${stages}`);
-    }
-    if (!Number.isInteger(highRateDelay) || highRateDelay < 0) {
-      throw new RangeError(`invalid high-rate delay ${highRateDelay}`);
-    }
+    const plan = halfBandPlan(stages, highRateDelay);
     this.stages = stages;
-    this.factor = 1 << stages;
-    this.coefficients = Array.from({ length: stages }, (_, s) => designHalfBandStage(s));
-    this.pairs = Int32Array.from(this.coefficients, (c) => c.length);
-    // Delay in base frames with every phase 0: sum of M_s / 2^s, plus the caller's. Its
-    // fraction, in binary, says which stages decimate with phase 1 (each removes one input
-    // sample: 2^-(s+1)).
-    let delay = highRateDelay / this.factor;
-    for (let s = 0; s < stages; s++) delay += (2 * this.pairs[s]! - 1) / 2 ** s;
-    let fraction = delay - Math.floor(delay);
-    this.phases = new Int32Array(stages);
-    for (let s = 0; s < stages; s++) {
-      const bit = 2 ** -(s + 1);
-      if (fraction >= bit) {
-        this.phases[s] = 1;
-        fraction -= bit;
-      }
-    }
-    this.latencyFrames = Math.floor(delay) | 0;
+    this.factor = plan.factor;
+    this.coefficients = plan.coefficients;
+    this.pairs = plan.pairs;
+    this.phases = plan.phases;
+    this.latencyFrames = plan.latencyFrames;
     this.upBuffers = Array.from(
       { length: stages },
       (_, s) => new Float64Array(2 * this.pairs[s]! - 1 + maxBlockFrames * 2 ** s),

@@ -5,6 +5,9 @@
  * Sections that are off or flat (0 dB) are bypassed: they run as identity only until their tail
  * has decayed, then cost nothing. Coefficients are recomputed in `update` only for the filter
  * whose values changed (values arrive smoothed once per block).
+ *
+ * The sections run in a WebAssembly SIMD kernel (StereoBiquadCascade), both channels at once and
+ * in doubles from the first section to the last; a mono instance runs its signal in both lanes.
  */
 import {
   BIQUAD_COEFFICIENTS,
@@ -18,7 +21,7 @@ import {
   designBiquad,
   designButterworth,
 } from '../dsp/biquad-design.ts';
-import { BiquadCascade } from '../dsp/biquad-filter.ts';
+import { StereoBiquadCascade } from '../wasm/stereo-biquad-cascade.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
 
@@ -212,18 +215,17 @@ export function channelEqMagnitude(
 export class ChannelEq implements BlockProcessor {
   readonly latencyFrames = 0;
   readonly channels: 1 | 2;
-  /** Largest `frames` per process call (kept for callers' checks; processing needs no buffers). */
+  /** Largest `frames` per process call (the kernel's block is this long; longer calls are cut up). */
   readonly maxBlockFrames: number;
-  private readonly cascade: BiquadCascade;
+  private readonly cascade: StereoBiquadCascade;
   private readonly args = new Float64Array(DESIGN_ARGS);
   /** Values the coefficients were designed from (NaN: never designed). */
   private readonly designed = new Float64Array(CHANNEL_EQ_PARAMS.length).fill(Number.NaN);
 
   constructor(sampleRate: number, maxBlockFrames: number, channels: 1 | 2) {
-    // Processing is in place, section by section: no block buffers.
     this.maxBlockFrames = maxBlockFrames;
     this.channels = channels;
-    this.cascade = new BiquadCascade(SLOTS, channels);
+    this.cascade = new StereoBiquadCascade(SLOTS, maxBlockFrames);
     this.args[DESIGN_SAMPLE_RATE] = sampleRate;
   }
 
@@ -256,8 +258,8 @@ export class ChannelEq implements BlockProcessor {
 
   /** Audio thread: filters in place. Allocates nothing. */
   process(left: Float32Array, right: Float32Array, frames: number): void {
-    this.cascade.process(0, left, frames);
-    if (this.channels === 2) this.cascade.process(1, right, frames);
+    // Mono: the signal runs in both lanes (the same cost as one) and is written back twice.
+    this.cascade.process(left, this.channels === 2 ? right : left, frames);
   }
 
   /** Clears the filter state. Allocates nothing. */

@@ -30,19 +30,27 @@
  * FIR's 3 frames: a whole number of frames (37 at 44.1/48 kHz); the dry path is delayed by the
  * same amount, so mix never combs and 'on'/'off' does not change the latency (off = the delayed
  * input, crossfaded over 10 ms).
+ *
+ * Implementation. Everything per sample (drive, oversampling, curve, DC blocker, decimation,
+ * droop FIR, mix, crossfade, dry delay) runs in a WebAssembly kernel (engine/wasm/saturation.wat,
+ * laid out by engine/wasm/saturation-kernel.ts), both channels at once in f64x2 lanes: left in
+ * lane 0, right in lane 1, a mono strip's right lane silent. It does the arithmetic of the
+ * JavaScript it replaced (HalfBandOversampler, softClipAdaa) operation for operation, so the
+ * output is bit-identical; it takes about a third of the time. Here remain the parameters:
+ * update() computes the targets and the curve's offset, process() writes the block's ramps into
+ * the kernel's memory, copies the block in and out and calls the kernel with integers only.
  */
-import { HalfBandOversampler } from '../dsp/halfband-oversampler.ts';
+import { halfBandPlan } from '../dsp/halfband-oversampler.ts';
 import { SOFT_CLIP_SLOPE, adaaDroopCompensation, softClipAdaa } from '../dsp/adaa-soft-clipper.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
+import { KernelParam, SaturationKernel } from '../wasm/saturation-kernel.ts';
 
 const SMOOTHING_MS = 20;
 /** Linear crossfade when the saturation is switched on or off. */
 const BYPASS_RAMP_MS = 10;
 /** Corner of the DC blocker after the curve. */
 const DC_BLOCKER_HZ = 2;
-/** Below this the even part's DC tracker is dropped (its tail is inaudible, -180 dB). */
-const DC_SETTLED = 1e-9;
 /** Curve bias at 100 % asymmetry, in units of the drive-scaled input (slope 1 at 0). */
 const MAX_BIAS = 0.5;
 const DB_TO_LN = Math.LN10 / 20;
@@ -136,15 +144,9 @@ export interface SaturationOptions {
   readonly antiderivative?: boolean;
 }
 
-// ADAA history per channel: v[n-1], v[n-2] of the curve's input x + b, then of b - x (the
-// mirrored input the asymmetric path also needs)
-const PLUS = 0;
-const MINUS = 2;
-const HISTORY = 4;
-
 /**
  * In place over buf[start .. start + count): the plain curve, no anti-aliasing (the tests' control
- * case). Allocates nothing.
+ * case; the kernel has the same). Allocates nothing.
  */
 function clipPlain(buf: Float64Array, start: number, count: number): void {
   const end = start + count;
@@ -164,36 +166,26 @@ const OFFSET_NOW = 5;
 const PREV = 6;
 const SETTINGS = 12;
 
+/**
+ * The processor. Parameters become per-block ramps here (update, and the start of process);
+ * everything per sample runs in the WebAssembly kernel (engine/wasm/saturation.wat), both
+ * channels at once in f64x2 lanes, with the arithmetic of the JavaScript it replaced.
+ */
 export class Saturation implements BlockProcessor {
   readonly latencyFrames: number;
   readonly channels: 1 | 2;
-  private readonly oversamplers: HalfBandOversampler[];
+  private readonly maxBlockFrames: number;
   private readonly antiderivative: boolean;
-  /** Dry path delay line per channel: `latencyFrames` of history, then the block. */
-  private readonly dry: Float64Array[];
-  /**
-   * Wet signal per channel at the base rate: 2 * DROOP_SIDE_TAPS of history, then the block
-   * (the droop FIR reads around each sample).
-   */
-  private readonly wet: Float64Array[];
-  /** Droop FIR taps: centre, then one side (identity without ADAA). */
-  private readonly droop: Float64Array;
-  /** The mirrored input b - x at the high rate (asymmetric path). */
-  private readonly mirror: Float64Array;
-  /** Scratch for the ADAA kernel (samples whose span crosses a knee). */
-  private readonly pending: Float64Array;
-  /** ADAA histories (see PLUS, MINUS), per channel at c * HISTORY. */
-  private readonly history: Float64Array;
+  /** Oversampling factor (high-rate samples per frame). */
+  private readonly factor: number;
+  private readonly kernel: SaturationKernel;
   private readonly settings = new Float64Array(SETTINGS);
   /** The last raw drive, mix, output and asymmetry values (unchanged: nothing to recompute). */
   private readonly raw = new Float64Array(4);
-  /** DC tracker of the even part, per channel (see saturateAsymmetric), and its coefficient. */
-  private readonly evenDc: Float64Array;
-  private readonly dcCoefficient: number;
   /** Scratch for the curve's value at the bias: the curve run on a constant input. */
   private readonly probe = new Float64Array(1);
   private readonly probeHistory = new Float64Array(2);
-  private readonly rampStep: number;
+  private readonly probePending = new Float64Array(4);
   /** Bypass crossfade: [at the start of this block, at its end]; 1 = processed. */
   private readonly ramp = new Float64Array([1, 1]);
   private enabled = 1;
@@ -203,25 +195,24 @@ export class Saturation implements BlockProcessor {
     const stages = options.stages ?? saturationStages(sampleRate);
     this.antiderivative = options.antiderivative ?? true;
     this.channels = channels;
+    this.maxBlockFrames = maxBlockFrames;
     // ADAA2 answers one high-rate sample late; the oversampler folds that into whole frames.
-    const highRateDelay = this.antiderivative ? 1 : 0;
-    this.oversamplers = Array.from(
-      { length: channels },
-      () => new HalfBandOversampler(stages, maxBlockFrames, highRateDelay),
-    );
-    const factor = this.oversamplers[0]!.factor;
-    this.droop = this.antiderivative
-      ? adaaDroopCompensation(factor, sampleRate, DROOP_SIDE_TAPS)
-      : Float64Array.of(1, 0, 0, 0);
-    this.latencyFrames = this.oversamplers[0]!.latencyFrames + DROOP_SIDE_TAPS;
-    this.dry = Array.from({ length: channels }, () => new Float64Array(this.latencyFrames + maxBlockFrames));
-    this.wet = Array.from({ length: channels }, () => new Float64Array(2 * DROOP_SIDE_TAPS + maxBlockFrames));
-    this.mirror = new Float64Array(maxBlockFrames * factor);
-    this.pending = new Float64Array(4 * maxBlockFrames * factor);
-    this.history = new Float64Array(channels * HISTORY);
-    this.evenDc = new Float64Array(channels);
-    this.dcCoefficient = 1 - Math.exp((-2 * Math.PI * DC_BLOCKER_HZ) / (sampleRate * factor));
-    this.rampStep = 1000 / (BYPASS_RAMP_MS * sampleRate);
+    const plan = halfBandPlan(stages, this.antiderivative ? 1 : 0);
+    this.factor = plan.factor;
+    this.latencyFrames = plan.latencyFrames + DROOP_SIDE_TAPS;
+    this.kernel = new SaturationKernel({
+      maxBlockFrames,
+      stages,
+      coefficients: plan.coefficients,
+      phases: plan.phases,
+      antiderivative: this.antiderivative,
+      latencyFrames: this.latencyFrames,
+      droop: this.antiderivative
+        ? adaaDroopCompensation(plan.factor, sampleRate, DROOP_SIDE_TAPS)
+        : Float64Array.of(1, 0, 0, 0),
+      dcCoefficient: 1 - Math.exp((-2 * Math.PI * DC_BLOCKER_HZ) / (sampleRate * plan.factor)),
+      rampStep: 1000 / (BYPASS_RAMP_MS * sampleRate),
+    });
     this.update(saturationDefaults(), 0);
   }
 
@@ -253,14 +244,15 @@ export class Saturation implements BlockProcessor {
       (MAX_BIAS / SOFT_CLIP_SLOPE) *
       Math.min(1, Math.max(0, values[base + SaturationParam.asymmetry]! / 100));
     s[BIAS_NOW] = bias;
-    // The wet signal's zero: the curve evaluated exactly as the block loop does on a constant
-    // input, so silence cancels to exactly 0.
+    // The wet signal's zero: the curve evaluated exactly as the kernel does on a constant input
+    // (the bias is inside the knees, where the kernel's sums are softClipAdaa's, operation for
+    // operation), so silence cancels to exactly 0.
     const probe = this.probe;
     probe[0] = bias;
     if (this.antiderivative) {
       this.probeHistory[0] = bias;
       this.probeHistory[1] = bias;
-      softClipAdaa(probe, 0, 1, this.probeHistory, 0, this.pending);
+      softClipAdaa(probe, 0, 1, this.probeHistory, 0, this.probePending);
     } else {
       clipPlain(probe, 0, 1);
     }
@@ -275,187 +267,84 @@ export class Saturation implements BlockProcessor {
 
   /** Audio thread: processes `frames` frames in place. Allocates nothing, never throws. */
   process(left: Float32Array, right: Float32Array, frames: number): void {
-    const latency = this.latencyFrames;
+    // The kernel's buffers hold maxBlockFrames: never let it write past them.
+    const n = frames < this.maxBlockFrames ? frames : this.maxBlockFrames;
+    const kernel = this.kernel;
+    const stereo = this.channels === 2;
+    copyInto(kernel.inputLeft, left, n);
+    // A mono strip's right lane is never written: it stays silent.
+    if (stereo) copyInto(kernel.inputRight, right, n);
     const ramp = this.ramp;
-    const active = this.enabled === 1 || ramp[0]! > 0;
-    if (this.enabled === 1 && ramp[0] === 0) {
+    const enabled = this.enabled;
+    if (enabled === 1 || ramp[0]! > 0) {
       // Switched on from idle: the filters start from silence, not from stale history.
-      for (let c = 0; c < this.channels; c++) {
-        this.oversamplers[c]!.reset();
-        this.wet[c]!.fill(0);
-      }
-      this.history.fill(0);
-      this.evenDc.fill(0);
+      if (enabled === 1 && ramp[0] === 0) kernel.filters.fill(0);
+      const settled = this.writeRamps(n);
+      const s = this.settings;
+      const dc = kernel.evenDc;
+      // Per channel: no bias in this block and no DC left from an earlier one -> the plain curve.
+      const unbiased = s[PREV + BIAS_NOW] === 0 && s[BIAS_NOW] === 0;
+      const symmetric = (unbiased && dc[0] === 0 ? 1 : 0) | (unbiased && dc[1] === 0 ? 2 : 0);
+      kernel.process(n, symmetric, settled);
+      ramp[0] = kernel.params[KernelParam.rampReached]!;
+      ramp[1] = ramp[0]!;
+    } else {
+      kernel.bypass(n);
     }
-    for (let c = 0; c < this.channels; c++) {
-      const io = c === 0 ? left : right;
-      const dry = this.dry[c]!;
-      if (active) {
-        this.saturateChannel(c, io, frames);
-        this.mixChannel(c, io, frames);
-      } else {
-        for (let i = 0; i < frames; i++) {
-          dry[latency + i] = io[i]!;
-          io[i] = dry[i]!;
-        }
-      }
-      for (let i = 0; i < latency; i++) dry[i] = dry[frames + i]!;
-    }
-    if (active) ramp[0] = ramp[1]!;
+    copyInto(left, kernel.outputLeft, n);
+    if (stereo) copyInto(right, kernel.outputRight, n);
   }
 
   /** Clears the oversampler, delay lines, ADAA history and DC blocker. Allocates nothing. */
   reset(): void {
-    for (let c = 0; c < this.channels; c++) {
-      this.oversamplers[c]!.reset();
-      this.dry[c]!.fill(0);
-      this.wet[c]!.fill(0);
-    }
-    this.history.fill(0);
-    this.evenDc.fill(0);
+    this.kernel.filters.fill(0);
+    this.kernel.dry.fill(0);
     this.ramp[0] = this.enabled;
     this.ramp[1] = this.enabled;
   }
 
   /**
-   * Input into the dry delay line; drive (ramped), oversample, curve, decimate into this channel's
-   * `wet` (after its history).
+   * The block's ramps into the kernel's parameters: each value from where the last block left it
+   * to this block's target (drive per frame, bias and the curve's offset per high-rate sample,
+   * mix, output and norm per frame; the bypass crossfade from where it is). Returns 1 when
+   * nothing moves (the kernel then skips the ramps, as the reference did). Allocates nothing.
    */
-  private saturateChannel(c: number, io: Float32Array, frames: number): void {
+  private writeRamps(frames: number): number {
     const s = this.settings;
-    const os = this.oversamplers[c]!;
-    const input = os.input;
-    const inputOffset = os.inputOffset;
-    const dry = this.dry[c]!;
-    const latency = this.latencyFrames;
-    const driveFrom = s[PREV + DRIVE]!;
-    const driveStep = (s[DRIVE]! - driveFrom) / frames;
-    for (let i = 0; i < frames; i++) {
-      const x = io[i]!;
-      dry[latency + i] = x;
-      input[inputOffset + i] = x * (driveFrom + driveStep * (i + 1));
-    }
-    os.up(frames);
-    const count = frames * os.factor;
-    const high = os.high;
-    const highOffset = os.highOffset;
-    const history = this.history;
-    const at = c * HISTORY;
-    const dc = this.evenDc;
-    if (s[PREV + BIAS_NOW] === 0 && s[BIAS_NOW] === 0 && dc[c] === 0) {
-      if (this.antiderivative) softClipAdaa(high, highOffset, count, history, at + PLUS, this.pending);
-      else clipPlain(high, highOffset, count);
-      // With no bias the mirrored input is -x: keep its history ready for the asymmetric path.
-      history[at + MINUS] = -history[at + PLUS]!;
-      history[at + MINUS + 1] = -history[at + PLUS + 1]!;
-    } else {
-      this.saturateAsymmetric(c, high, highOffset, count);
-    }
-    os.down(this.wet[c]!, frames, 2 * DROOP_SIDE_TAPS);
+    const k = this.kernel.params;
+    const count = frames * this.factor;
+    k[KernelParam.driveFrom] = s[PREV + DRIVE]!;
+    k[KernelParam.driveStep] = (s[DRIVE]! - s[PREV + DRIVE]!) / frames;
+    k[KernelParam.biasFrom] = s[PREV + BIAS_NOW]!;
+    k[KernelParam.biasStep] = (s[BIAS_NOW]! - s[PREV + BIAS_NOW]!) / count;
+    k[KernelParam.offsetFrom] = s[PREV + OFFSET_NOW]!;
+    k[KernelParam.offsetStep] = (s[OFFSET_NOW]! - s[PREV + OFFSET_NOW]!) / count;
+    const mixStep = (s[MIX]! - s[PREV + MIX]!) / frames;
+    const outputStep = (s[OUTPUT]! - s[PREV + OUTPUT]!) / frames;
+    const normStep = (s[NORM]! - s[PREV + NORM]!) / frames;
+    k[KernelParam.mixFrom] = s[PREV + MIX]!;
+    k[KernelParam.mixStep] = mixStep;
+    k[KernelParam.outputFrom] = s[PREV + OUTPUT]!;
+    k[KernelParam.outputStep] = outputStep;
+    k[KernelParam.normFrom] = s[PREV + NORM]!;
+    k[KernelParam.normStep] = normStep;
+    const ramp = this.ramp[0]!;
+    k[KernelParam.rampFrom] = ramp;
+    k[KernelParam.rampTarget] = this.enabled;
+    return ramp === 1 && this.enabled === 1 && mixStep === 0 && outputStep === 0 && normStep === 0 ? 1 : 0;
   }
+}
 
-  /**
-   * In place over high[start .. start + count): x -> odd + highpass(even) of P(x + b) - P(b),
-   * with b and P(b) ramped linearly. The odd and even parts come from the curve at x + b and at
-   * b - x; only the even part carries DC, so only it goes through the DC blocker (a one-pole
-   * tracker of its mean): the odd part, and so the whole curve at b = 0, stays exactly the
-   * curve. Audio thread: allocates nothing.
-   */
-  private saturateAsymmetric(c: number, high: Float64Array, start: number, count: number): void {
-    const s = this.settings;
-    const mirror = this.mirror;
-    const dc = this.evenDc;
-    const biasFrom = s[PREV + BIAS_NOW]!;
-    const biasStep = (s[BIAS_NOW]! - biasFrom) / count;
-    let bias = biasFrom;
-    for (let i = 0; i < count; i++) {
-      const x = high[start + i]!;
-      high[start + i] = x + bias;
-      mirror[i] = bias - x;
-      bias += biasStep;
-    }
-    const at = c * HISTORY;
-    if (this.antiderivative) {
-      softClipAdaa(high, start, count, this.history, at + PLUS, this.pending);
-      softClipAdaa(mirror, 0, count, this.history, at + MINUS, this.pending);
-    } else {
-      clipPlain(high, start, count);
-      clipPlain(mirror, 0, count);
-    }
-    const offsetFrom = s[PREV + OFFSET_NOW]!;
-    const offsetStep = (s[OFFSET_NOW]! - offsetFrom) / count;
-    // ADAA answers one sample late: its output i belongs to the bias of input i - 1.
-    let offset = this.antiderivative ? offsetFrom - offsetStep : offsetFrom;
-    let tracker = dc[c]!;
-    const k = this.dcCoefficient;
-    for (let i = 0; i < count; i++) {
-      const tp = high[start + i]!;
-      const tm = mirror[i]!;
-      const even = 0.5 * (tp + tm) - offset;
-      tracker += k * (even - tracker);
-      high[start + i] = 0.5 * (tp - tm) + even - tracker;
-      offset += offsetStep;
-    }
-    // Back to the cheap path once the tracker's tail is inaudible (-180 dB).
-    dc[c] = Math.abs(tracker) < DC_SETTLED ? 0 : tracker;
-  }
-
-  /**
-   * io = dry + (output (dry (1 - mix) + droopFir(wet) norm mix) - dry) ramp; the ramp reached
-   * goes to ramp[1]. Shifts the wet history.
-   */
-  private mixChannel(c: number, io: Float32Array, frames: number): void {
-    const s = this.settings;
-    const dry = this.dry[c]!;
-    const wet = this.wet[c]!;
-    const taps = this.droop;
-    const t0 = taps[0]!;
-    const t1 = taps[1]!;
-    const t2 = taps[2]!;
-    const t3 = taps[3]!;
-    let mix = s[PREV + MIX]!;
-    const mixStep = (s[MIX]! - mix) / frames;
-    let output = s[PREV + OUTPUT]!;
-    const outputStep = (s[OUTPUT]! - output) / frames;
-    let norm = s[PREV + NORM]!;
-    const normStep = (s[NORM]! - norm) / frames;
-    let ramp = this.ramp[0]!;
-    const rampTarget = this.enabled;
-    const rampStep = this.rampStep;
-    if (ramp === 1 && rampTarget === 1 && mixStep === 0 && outputStep === 0 && normStep === 0) {
-      // Settled (the usual case): out = output (dry + (wet norm - dry) mix).
-      for (let i = 0; i < frames; i++) {
-        const w =
-          t0 * wet[i + 3]! +
-          t1 * (wet[i + 2]! + wet[i + 4]!) +
-          t2 * (wet[i + 1]! + wet[i + 5]!) +
-          t3 * (wet[i]! + wet[i + 6]!);
-        const d = dry[i]!;
-        io[i] = output * (d + (w * norm - d) * mix);
-      }
-      wet.copyWithin(0, frames, frames + 2 * DROOP_SIDE_TAPS);
-      this.ramp[1] = 1;
-      return;
-    }
-    for (let i = 0; i < frames; i++) {
-      mix += mixStep;
-      output += outputStep;
-      norm += normStep;
-      if (ramp !== rampTarget) {
-        ramp = rampTarget > ramp ? Math.min(1, ramp + rampStep) : Math.max(0, ramp - rampStep);
-      }
-      // Centre at i + 3 in the buffer (3 frames of the FIR's delay).
-      const w =
-        t0 * wet[i + 3]! +
-        t1 * (wet[i + 2]! + wet[i + 4]!) +
-        t2 * (wet[i + 1]! + wet[i + 5]!) +
-        t3 * (wet[i]! + wet[i + 6]!);
-      const d = dry[i]!;
-      const processed = output * (d + (w * norm - d) * mix);
-      io[i] = d + (processed - d) * ramp;
-    }
-    wet.copyWithin(0, frames, frames + 2 * DROOP_SIDE_TAPS);
-    this.ramp[1] = ramp;
+/**
+ * to[0 .. n) = from[0 .. n): by `set` (a memcpy, ~5x faster than a loop) when `from` is exactly n
+ * long (the usual whole block), else element by element (a subarray would allocate). Allocates
+ * nothing.
+ */
+function copyInto(to: Float32Array, from: Float32Array, n: number): void {
+  if (from.length === n && to.length >= n) {
+    to.set(from);
+  } else {
+    for (let i = 0; i < n; i++) to[i] = from[i]!;
   }
 }
 

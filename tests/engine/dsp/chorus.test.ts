@@ -1,4 +1,3 @@
-import { Session } from 'node:inspector/promises';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../engine/demo/seeded-random.ts';
 import {
@@ -12,7 +11,7 @@ import {
   Chorus,
   chorusParamIndex,
 } from '../../../engine/processors/chorus.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
 const FS = 48000;
@@ -247,24 +246,10 @@ describe('Chorus on the audio thread', () => {
       }
     };
     blocks(20_000)();
-    const session = new Session();
-    session.connect();
-    // Measured: right after the heap profiler starts, the loop can run unoptimized for a while
-    // (boxing every double) until V8 optimizes it again: a one-off cost of random size, sometimes
-    // in the short run, sometimes in the long one. A per-block allocation shows in every attempt
-    // (it grows with the run); up to three attempts absorb the one-off. Allocations are counted
-    // in every file, since the processor may be inlined into this test's loop.
-    let short = 0;
-    let long = 0;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      short = await allocationsIn(session, '', blocks(20_000));
-      long = await allocationsIn(session, '', blocks(100_000));
-      console.log(`chorus allocations: ${short} bytes over 20k blocks, ${long} bytes over 100k blocks`);
-      if (long - short < 4096 && long < 64 * 1024) break;
-    }
-    session.disconnect();
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    // Allocations are counted in every file, since the processor may be inlined into this test's loop.
+    const { short, long } = await steadyAllocations('', blocks, { label: 'chorus' });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
   }, 60_000);
 
   it('reports its cost (ns per stereo frame at 48 kHz, not asserted)', () => {

@@ -4,7 +4,6 @@
  * cover 1 - 1/e of a gain-reduction step (measured from output/input), the sidechain high-pass,
  * bypass, no allocation while parameters change, no subnormal state after a burst.
  */
-import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,7 +11,7 @@ import {
   Compressor,
   compressorParamIndex,
 } from '../../../engine/processors/compressor.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
 const FS = 48000;
@@ -260,14 +259,9 @@ describe('Compressor', () => {
       }
     };
     blocks(20_000)(); // warm up until everything is optimized
-    const session = new Session();
-    session.connect();
-    const short = await allocationsIn(session, ENGINE_FILES, blocks(20_000));
-    const long = await allocationsIn(session, ENGINE_FILES, blocks(100_000));
-    session.disconnect();
-    console.log(`compressor allocations: ${short} bytes over 20k blocks, ${long} bytes over 100k blocks`);
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    const { short, long } = await steadyAllocations(ENGINE_FILES, blocks, { label: 'compressor' });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
   }, 60_000);
 
   it('leaves no subnormal state after a loud burst and 10 s of silence (peak + HPF, rms)', () => {

@@ -1,4 +1,3 @@
-import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeWav, encodeWavHeader } from '../../../engine/audio/wav-file.ts';
@@ -11,7 +10,7 @@ import {
   DitherParam,
   SHAPING_FILTER,
 } from '../../../engine/processors/dither.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 
 /** Profiled URLs: the engine's sources only (this test's own path also contains "/engine/"). */
 const ENGINE_DIR = fileURLToPath(new URL('../../../engine/', import.meta.url));
@@ -404,14 +403,9 @@ describe('word-length reduction on the audio thread', () => {
       }
     };
     blocks(20_000)();
-    const session = new Session();
-    session.connect();
-    const short = await allocationsIn(session, ENGINE_DIR, blocks(20_000));
-    const long = await allocationsIn(session, ENGINE_DIR, blocks(100_000));
-    session.disconnect();
-    console.log(`dither allocations: ${short} bytes / 20k blocks, ${long} bytes / 100k blocks`);
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    const { short, long } = await steadyAllocations(ENGINE_DIR, blocks, { label: 'dither' });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
 
     for (const [name, setting] of [
       ['tpdf', values('16', 'tpdf')],

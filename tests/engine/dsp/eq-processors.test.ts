@@ -3,7 +3,6 @@
  * parameters change, no subnormal state after a burst and silence, bypassed sections cost
  * nothing and pass audio bit-exactly, and a rough speed print.
  */
-import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LinkwitzRileySplitter3 } from '../../../engine/dsp/linkwitz-riley.ts';
@@ -13,7 +12,7 @@ import {
   MasteringEq,
   masteringEqParamIndex,
 } from '../../../engine/processors/mastering-eq.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
 const FS = 48000;
@@ -115,14 +114,9 @@ describe('EQ processors and the LR4 splitter in the block loop', () => {
       }
     };
     blocks(20_000)(); // warm up until everything is optimized
-    const session = new Session();
-    session.connect();
-    const short = await allocationsIn(session, ENGINE_FILES, blocks(20_000));
-    const long = await allocationsIn(session, ENGINE_FILES, blocks(100_000));
-    session.disconnect();
-    console.log(`EQ/splitter allocations: ${short} bytes over 20k blocks, ${long} bytes over 100k blocks`);
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    const { short, long } = await steadyAllocations(ENGINE_FILES, blocks, { label: 'EQ/splitter' });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
   }, 60_000);
 
   it('leave no subnormal state and output exactly 0 after a loud burst and 10 s of silence', () => {

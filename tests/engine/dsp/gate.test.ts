@@ -4,11 +4,10 @@
  * stays open after the level drops; attack/release as the time to cover 1 - 1/e of an
  * attenuation step; bypass, no allocation while parameters change, no subnormal state.
  */
-import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GATE_PARAMS, Gate, gateParamIndex } from '../../../engine/processors/gate.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
 const FS = 48000;
@@ -207,14 +206,9 @@ describe('Gate', () => {
       }
     };
     blocks(20_000)(); // warm up until everything is optimized
-    const session = new Session();
-    session.connect();
-    const short = await allocationsIn(session, ENGINE_FILES, blocks(20_000));
-    const long = await allocationsIn(session, ENGINE_FILES, blocks(100_000));
-    session.disconnect();
-    console.log(`gate allocations: ${short} bytes over 20k blocks, ${long} bytes over 100k blocks`);
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    const { short, long } = await steadyAllocations(ENGINE_FILES, blocks, { label: 'gate' });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
   }, 60_000);
 
   it('leaves no subnormal state after a loud burst and 10 s of silence', () => {

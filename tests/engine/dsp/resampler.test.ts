@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { Session } from 'node:inspector/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,7 @@ import { readWav, writeWav } from '../../../engine/audio/wav-file.ts';
 import { besselI0 } from '../../../engine/dsp/kaiser-window.ts';
 import { PolyphaseResampler, resampledLength } from '../../../engine/dsp/polyphase-resampler.ts';
 import { LatheError } from '../../../engine/errors.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-resampler-'));
 afterAll(() => {
@@ -566,12 +565,12 @@ describe('PolyphaseResampler at the standard rates', () => {
       }
     };
     calls(20_000)();
-    const session = new Session();
-    session.connect();
-    const short = await allocationsIn(session, '/engine/dsp/polyphase-resampler', calls(4_000));
-    const long = await allocationsIn(session, '/engine/dsp/polyphase-resampler', calls(20_000));
-    session.disconnect();
-    console.log(`resampler allocations: ${short} bytes over 4k calls, ${long} bytes over 20k calls`);
-    expect(long - short).toBeLessThan(4096);
+    const { short, long } = await steadyAllocations('/engine/dsp/polyphase-resampler', calls, {
+      shortCount: 4_000,
+      longCount: 20_000,
+      label: 'resampler',
+      unit: 'calls',
+    });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
   });
 });

@@ -6,7 +6,6 @@
  * asymmetry against their definitions; small-signal response flat to 20 kHz (ADAA's droop
  * compensated); bypass; no allocation; no subnormal state; speed printed.
  */
-import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { softClipAdaa } from '../../../engine/dsp/adaa-soft-clipper.ts';
@@ -16,7 +15,7 @@ import {
   saturationParamIndex,
 } from '../../../engine/processors/saturation.ts';
 import type { SaturationOptions } from '../../../engine/processors/saturation.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
 const FS = 48000;
@@ -402,14 +401,9 @@ describe('Saturation', () => {
       }
     };
     blocks(20_000)(); // warm up until everything is optimized
-    const session = new Session();
-    session.connect();
-    const short = await allocationsIn(session, ENGINE_FILES, blocks(20_000));
-    const long = await allocationsIn(session, ENGINE_FILES, blocks(100_000));
-    session.disconnect();
-    console.log(`saturation allocations: ${short} bytes over 20k blocks, ${long} bytes over 100k blocks`);
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    const { short, long } = await steadyAllocations(ENGINE_FILES, blocks, { label: 'saturation' });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
   }, 60_000);
 
   it('leaves no subnormal state after a loud burst and 10 s of silence', () => {

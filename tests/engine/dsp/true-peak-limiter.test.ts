@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,7 @@ import {
   TruePeakLimiter,
   TruePeakLimiterParam,
 } from '../../../engine/processors/true-peak-limiter.ts';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 import { toDb, truePeak8x, truePeakProfile8x } from '../../support/true-peak-8x.ts';
 import { musicLike, seededRandom, truePeakToneCase } from '../../support/true-peak-signals.ts';
@@ -403,20 +402,19 @@ describe('TruePeakLimiter on the audio thread', () => {
       }
     };
     blocks(10_000)(); // warm up until optimized (parameter paths included)
-    const session = new Session();
-    session.connect();
     // Warm up again under the sampling profiler, unmeasured: in about half the runs of this file,
     // the first profiled 10k blocks showed 87 MB (unoptimised code boxing doubles) and the next
     // 40k 3.5 MB, while the same loop alone stayed under 20 kB: starting the profiler can cost a
     // round of re-optimisation. Steady-state blocks are what the audio thread runs.
-    await allocationsIn(session, ENGINE_DIR, blocks(10_000));
     // 30k extra blocks: one boxed number per block would add 480 kB to the difference.
-    const short = await allocationsIn(session, ENGINE_DIR, blocks(10_000));
-    const long = await allocationsIn(session, ENGINE_DIR, blocks(40_000));
-    session.disconnect();
-    console.log(`limiter allocations: ${short} bytes / 10k blocks, ${long} bytes / 40k blocks`);
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    const { short, long } = await steadyAllocations(ENGINE_DIR, blocks, {
+      shortCount: 10_000,
+      longCount: 40_000,
+      profiledWarmUp: 10_000,
+      label: 'limiter',
+    });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
   }, 60_000);
 
   it('leaves no subnormal state after a loud burst and 10 s of silence; reports its speed', () => {

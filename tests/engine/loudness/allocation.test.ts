@@ -1,5 +1,4 @@
-import { Session } from 'node:inspector/promises';
-import { allocationsIn } from '../../support/heap-allocations.ts';
+import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { describe, expect, it } from 'vitest';
 import { LoudnessMeter } from '../../../engine/meters/loudness/loudness-meter.ts';
 
@@ -26,16 +25,11 @@ describe('LoudnessMeter on the audio thread', () => {
       }
     };
     blocks(40_000)(); // warm up until optimized
-    const session = new Session();
-    session.connect();
-    // A per-block allocation of even one boxed number (16 bytes) would add 1.3 MB to the
-    // difference between the two runs.
-    const short = await allocationsIn(session, '/engine/meters/loudness/', blocks(20_000));
-    const long = await allocationsIn(session, '/engine/meters/loudness/', blocks(100_000));
-    session.disconnect();
-    console.log(`loudness meter allocations: ${short} bytes / 20k blocks, ${long} bytes / 100k blocks`);
-    expect(long - short).toBeLessThan(4096);
-    expect(long).toBeLessThan(64 * 1024);
+    const { short, long } = await steadyAllocations('/engine/meters/loudness/', blocks, {
+      label: 'loudness meter',
+    });
+    expect(long - short).toBeLessThan(MAX_GROWTH_BYTES);
+    expect(long).toBeLessThan(MAX_LONG_BYTES);
     expect(Number.isFinite(out[0])).toBe(true);
   }, 60_000);
 });
