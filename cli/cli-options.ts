@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LatheError, SUPPORTED_SAMPLE_RATES } from '../engine/index.ts';
+import { LatheError, SUPPORTED_SAMPLE_RATES, resolveLoudnessTarget } from '../engine/index.ts';
 
 export interface StartOptions {
   readonly host: string;
@@ -15,12 +15,19 @@ export interface StartOptions {
 }
 
 export interface RenderOptions {
-  /** Exactly one of mix (bounce a mix document) or input (master a stereo file). */
+  /**
+   * Exactly one of mix (bounce a mix document), input (master a stereo file) or album (master an
+   * album document into the folder `out`).
+   */
   readonly mix: string | undefined;
   readonly input: string | undefined;
+  readonly album: string | undefined;
   readonly out: string;
+  /** A loudness preset name or LUFS, checked (docs/loudness-targets.md). */
+  readonly target: string | undefined;
   readonly ceiling: number | undefined;
-  readonly bits: '16' | '24' | '32f';
+  /** undefined: the target preset's word length, else 24. */
+  readonly bits: '16' | '24' | '32f' | undefined;
   readonly rate: number | undefined;
   readonly dither: 'tpdf' | 'shaped' | 'none' | undefined;
   readonly json: boolean;
@@ -238,21 +245,30 @@ function joinNegativeValues(args: readonly string[], flags: readonly string[]): 
 }
 
 function parseRenderOptions(rest: string[]): RenderOptions {
-  const { values } = parse(joinNegativeValues(rest, ['--ceiling']), {
+  const { values } = parse(joinNegativeValues(rest, ['--ceiling', '--target']), {
     mix: { type: 'string' },
     input: { type: 'string' },
+    album: { type: 'string' },
     out: { type: 'string' },
+    target: { type: 'string' },
     ceiling: { type: 'string' },
     bits: { type: 'string' },
     rate: { type: 'string' },
     dither: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if ((values.mix === undefined) === (values.input === undefined)) {
-    throw usage('render needs exactly one of --mix FILE.json or --input IN.wav');
+  const sources = [values.mix, values.input, values.album].filter((v) => v !== undefined);
+  if (sources.length !== 1) {
+    throw usage('render needs exactly one of --mix FILE.json, --input IN.wav or --album ALBUM.json');
   }
-  if (values.mix?.trim() === '' || values.input?.trim() === '') throw usage('--mix/--input must name a file');
-  if (values.out === undefined || values.out.trim() === '') throw usage('render needs --out OUT.wav');
+  if (sources[0]!.trim() === '') throw usage('--mix/--input/--album must name a file');
+  if (values.out === undefined || values.out.trim() === '') {
+    throw usage(values.album === undefined ? 'render needs --out OUT.wav' : 'render --album needs --out DIR');
+  }
+  if (values.target !== undefined) {
+    const target = resolveLoudnessTarget(values.target);
+    if (typeof target === 'string') throw usage(`--target ${target}`);
+  }
   let ceiling: number | undefined;
   if (values.ceiling !== undefined) {
     ceiling = Number(values.ceiling);
@@ -260,8 +276,10 @@ function parseRenderOptions(rest: string[]): RenderOptions {
       throw usage(`--ceiling must be a number of dBTP from -12 to 0, got "${values.ceiling}"`);
     }
   }
-  const bits = values.bits ?? '24';
-  if (!(BITS as readonly string[]).includes(bits)) throw usage(`--bits must be 16, 24 or 32f, got "${bits}"`);
+  const bits = values.bits;
+  if (bits !== undefined && !(BITS as readonly string[]).includes(bits)) {
+    throw usage(`--bits must be 16, 24 or 32f, got "${bits}"`);
+  }
   const dither = values.dither;
   if (dither !== undefined && !(DITHERS as readonly string[]).includes(dither)) {
     throw usage(`--dither must be tpdf, shaped or none, got "${dither}"`);
@@ -276,7 +294,9 @@ function parseRenderOptions(rest: string[]): RenderOptions {
   return {
     mix: values.mix,
     input: values.input,
+    album: values.album,
     out: values.out,
+    target: values.target?.trim(),
     ceiling,
     bits: bits as RenderOptions['bits'],
     rate,

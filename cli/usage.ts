@@ -14,10 +14,17 @@ Commands:
   render    Bounce a mix or master a file offline, through the same DSP as the console
             --mix FILE.json   bounce a mix document through strips, auxes and the master chain
             --input IN.wav    or: run a stereo WAV/AIFF file through the master chain only
+            --album ALBUM.json  or: master an album (docs/album-document.md) into the folder
+                              --out DIR: album.wav, album.cue and one file per track
             --out OUT.wav     output (Broadcast Wave; written complete or not at all)
-            --ceiling DBTP    limiter ceiling, -12..0 dBTP (default: the mix's, else -1)
-            --bits 16|24|32f  output word length (default 24)
+            --target NAME|LUFS  land the delivered file on a loudness target: spotify apple
+                              youtube tidal amazon ebu-r128 atsc-a85 aes-td1008 cd, or LUFS
+                              (docs/loudness-targets.md); the ceiling is the target's
+            --ceiling DBTP    limiter ceiling, -12..0 dBTP (default: the target's, else the
+                              mix's, else -1)
+            --bits 16|24|32f  output word length (default: the target's, else 24)
             --rate HZ         output sample rate; inputs are converted (mastering-quality SRC)
+                              (default: the target's, else the input's)
             --dither tpdf|shaped|none   when reducing word length (default tpdf; none for 32f)
             --json            print the report (loudness, true peak, speed) as JSON
   devices   List audio devices (channels, rates), MIDI ports and serial ports

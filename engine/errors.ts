@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   LATHE_MIX_VERSION_UNSUPPORTED: 'The mix document is from a newer version of Lathe',
   LATHE_MIX_STEM_INVALID: 'A stem named by the mix document cannot be used',
   LATHE_RENDER_FAILED: 'The render could not be completed',
+  LATHE_TARGET_UNREACHABLE: 'The render cannot land on the loudness target',
+  LATHE_ALBUM_UNREADABLE: 'The album document cannot be read',
+  LATHE_ALBUM_INVALID: 'The album document does not match the format',
+  LATHE_ALBUM_VERSION_UNSUPPORTED: 'The album document is from a newer version of Lathe',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -120,12 +120,60 @@ export type { QcEvent, QcEventList } from './analysis/qc-events.ts';
 export {
   renderMix,
   renderMaster,
+  renderMasterInput,
   MASTERING_LAYOUT,
   type RenderReport,
   type RenderSettings,
   type DitherChoice,
 } from './render/render.ts';
 export { runOffline, type OfflineInput, type OfflineRunOptions } from './render/offline-render.ts';
+export {
+  LOUDNESS_PRESETS,
+  LOUDNESS_PRESET_NAMES,
+  TARGET_LUFS_MAX,
+  TARGET_LUFS_MIN,
+  findLoudnessPreset,
+  resolveLoudnessTarget,
+  type DeliveryFormat,
+  type LoudnessPreset,
+  type LoudnessPresetName,
+  type LoudnessTarget,
+} from './render/loudness-targets.ts';
+export {
+  renderInputToTarget,
+  renderMixToTarget,
+  MAX_TARGET_PASSES,
+  TARGET_TOLERANCE_LU,
+  type TargetOutcome,
+  type TargetRenderReport,
+  type TargetRenderSettings,
+} from './render/target-render.ts';
+export { GainSearch, type GainSearchOptions } from './render/gain-search.ts';
+export { MAX_PRE_LIMITER_GAIN_DB, preLimiterGainValues } from './render/pre-limiter-gain.ts';
+export {
+  ALBUM_FORMAT,
+  ALBUM_VERSION,
+  AlbumDocumentSchema,
+  DEFAULT_GAP_SECONDS,
+  parseAlbumDocument,
+  type AlbumDocument,
+  type AlbumTrack,
+} from './render/album-document.ts';
+export {
+  albumTimeline,
+  CUE_FRAMES_PER_SECOND,
+  type AlbumTimeline,
+  type TimelineTrack,
+} from './render/album-timeline.ts';
+export { cueFrame, cueSheet, cueTime, type CueTrack } from './render/cue-sheet.ts';
+export { fadeGain } from './render/track-source.ts';
+export {
+  renderAlbum,
+  type AlbumRenderOptions,
+  type AlbumReport,
+  type AlbumTrackReport,
+} from './render/album-render.ts';
+export type { ProgrammeReading } from './render/programme-meter.ts';
 export { readAudioFile, openAudioFile, AudioFileReader } from './audio/audio-file.ts';
 export { WavStreamWriter, type BextMetadata } from './audio/wav-stream-writer.ts';
 export { PolyphaseResampler, resampledLength } from './dsp/polyphase-resampler.ts';

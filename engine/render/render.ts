@@ -9,6 +9,7 @@ import type { ResolvedMix } from '../mix/resolve-mix.ts';
 import { createRuntime, type RuntimeParts } from '../worker/create-runtime.ts';
 import { FileInput } from './file-input.ts';
 import { runOffline, type OfflineInput } from './offline-render.ts';
+import { WriteBehindSink } from './write-behind-sink.ts';
 
 export type DitherChoice = 'tpdf' | 'shaped' | 'none';
 
@@ -26,6 +27,8 @@ export interface RenderSettings {
   readonly onProgress?: (framesDone: number, totalFrames: number) => void;
   /** Parameter values by id (plain units) set before the render, over the mix's own. */
   readonly values?: ReadonlyMap<string, number>;
+  /** renderMaster: the name the report and bext give the source (default: the input file's path). */
+  readonly sourceName?: string;
 }
 
 export interface RenderReport {
@@ -123,6 +126,7 @@ async function renderParts(
     bext: bextFor(source, sampleRate, settings.bits, dither),
   });
   const started = performance.now();
+  const sink = new WriteBehindSink((channels, frames) => writer.write(channels, frames), 2);
   try {
     const channels: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
     const result = await runOffline(parts, {
@@ -130,13 +134,14 @@ async function renderParts(
       blockSize: settings.blockSize ?? DEFAULT_BLOCK,
       input,
       latencyFrames: latency,
-      sink: async (left, right, frames) => {
+      sink: (left, right, frames) => {
         channels[0] = left;
         channels[1] = right;
-        await writer.write(channels, frames);
+        return sink.push(channels, frames);
       },
       ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
     });
+    await sink.finish();
     await writer.finish({
       loudness: {
         integrated: result.integratedLufs,
@@ -166,6 +171,7 @@ async function renderParts(
       samplePeakDbfs: result.samplePeakDbfs,
     };
   } catch (error) {
+    await sink.settle();
     await writer.abort().catch(() => undefined);
     if (isLatheError(error)) throw error;
     throw new LatheError('LATHE_RENDER_FAILED', `${out}: ${(error as Error).message}`, { cause: error });
@@ -248,7 +254,7 @@ export async function renderMaster(
     const totalFrames = Math.round((reader.format.frames * rate) / reader.format.sampleRate);
     return await renderParts(
       parts,
-      inputFile,
+      settings.sourceName ?? inputFile,
       'master',
       out,
       totalFrames,
@@ -260,4 +266,42 @@ export async function renderMaster(
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * Runs any stereo offline input (already at `sampleRate`) through the master chain, as
+ * renderMaster does for a file: for inputs assembled on the fly, such as an album's tracks with
+ * their gaps and fades (engine/render/album-input.ts). `source` names it in the report and bext.
+ */
+export async function renderMasterInput(
+  input: OfflineInput,
+  totalFrames: number,
+  sampleRate: number,
+  source: string,
+  out: string,
+  settings: RenderSettings,
+): Promise<RenderReport> {
+  const parts = createRuntime({
+    layout: MASTERING_LAYOUT,
+    sampleRate,
+    maxBlockFrames: settings.blockSize ?? DEFAULT_BLOCK,
+  });
+  const values = Float64Array.from(parts.specs, (spec) => Math.fround(spec.default));
+  const dither = applyOutputSettings(parts, values, settings);
+  applyMixLoad(
+    parts,
+    { values, lanes: [], modes: new Uint8Array(parts.specs.length), stems: [], loop: null, autoplay: true },
+    true,
+  );
+  return renderParts(
+    parts,
+    source,
+    'master',
+    out,
+    totalFrames,
+    input,
+    settings,
+    dither,
+    valueOf(parts, values, 'master/limiter/ceiling'),
+  );
 }
