@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   createRuntime,
+  MasterMeterSet,
   renderMaster,
   writeWav,
   type ConsoleLayout,
@@ -149,6 +150,26 @@ export async function run(): Promise<void> {
     'load',
     bareMs / BLOCK_MS,
     `same console, processors off (${((bareMs / BLOCK_MS) * 100).toFixed(1)} %)`,
+  );
+  // Live metering: the master meter set (loudness, K-System, stereo image, true peak, gain
+  // reductions, history, sample tap) on this console's output, timed on its own: the difference
+  // of two whole-console timings would drown in the machine's noise.
+  const meterSet = new MasterMeterSet(RATE, []);
+  const outLeft = new Float32Array(BLOCK);
+  const outRight = new Float32Array(BLOCK);
+  for (let i = 0; i < BLOCK; i++) {
+    outLeft[i] = full.output[2 * i]!;
+    outRight[i] = full.output[2 * i + 1]!;
+  }
+  const meterMs = timePerBlockMs(() => {
+    meterSet.process(outLeft, outRight, BLOCK);
+  }, 20 * blocks);
+  report(
+    'live metering, master set',
+    meterMs * 1000,
+    'us/block',
+    (fullMs + meterMs) * 1000,
+    'the metered console per block (ratio = metering share of DSP load, goal <= 0.05)',
   );
   denormalBlocks(full);
   await offlineMastering();

@@ -10,6 +10,8 @@ import type { ConsoleLayout } from './graph/console-layout.ts';
 import { auxName, buildConsoleParams, type ConsoleParams } from './graph/console-params.ts';
 import { MEASUREMENT_CONTROL_WORDS, MEASUREMENT_STATE } from './graph/measurement.ts';
 import { MeterBlock } from './meters/meter-block.ts';
+import { MasterMeterSet, type MasterMeterBuffers, type MasterMeterViews } from './meters/master-meter-set.ts';
+import { gainReductionLabels } from './graph/gain-reduction-sources.ts';
 import { mixLoadFor, type MixLoad } from './mix/mix-load.ts';
 import type { ResolvedMix } from './mix/resolve-mix.ts';
 import { stripName } from './params/mix-params.ts';
@@ -84,6 +86,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly sampleRate: number;
   private readonly worker: Worker;
   private readonly meters: MeterBlock;
+  private readonly masterMeterBuffers: MasterMeterBuffers;
+  private readonly masterMeters: MasterMeterViews;
+  /** Labels of the gain reductions at MASTER_READOUT.gainReduction onwards. */
+  readonly gainReductionLabels: readonly string[];
   private readonly events: EventRing;
   private readonly statusBlock: EngineStatusBlock;
   private readonly reports: EventRing;
@@ -109,6 +115,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.params = new ParamStore(specs, table);
     this.meterSlots = consoleMeterSlots(this.layout);
     this.meters = MeterBlock.create(this.meterSlots);
+    this.gainReductionLabels = gainReductionLabels(this.layout);
+    this.masterMeterBuffers = MasterMeterSet.createBuffers(
+      options.sampleRate,
+      this.gainReductionLabels.length,
+    );
+    this.masterMeters = MasterMeterSet.attach(this.masterMeterBuffers);
     this.events = EventRing.create(EVENT_CAPACITY);
     this.reports = EventRing.create(REPORT_CAPACITY);
     this.statusBlock = new EngineStatusBlock();
@@ -144,6 +156,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       mix,
       paramBuffer: table.buffer,
       meterBuffer: this.meters.buffer,
+      masterMeterBuffers: this.masterMeterBuffers,
       eventBuffer: this.events.buffer,
       eventCapacity: EVENT_CAPACITY,
       statusBuffer: this.statusBlock.buffer,
@@ -322,6 +335,30 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Peak and RMS (linear) of every slot since the last call; returns the frames covered. */
   readMeters(peak: Float32Array, rms: Float32Array): number {
     return this.meters.read(peak, rms);
+  }
+
+  /**
+   * The master meters' latest complete set of readings (see MASTER_READOUT: loudness, K-System,
+   * stereo image, true and sample peak, then `gainReductionLabels`), into `out`; NaN before the
+   * first block. False if the worker was writing through every attempt (read again next tick).
+   */
+  readMasterMeters(out: Float64Array): boolean {
+    return this.masterMeters.readouts.read(out);
+  }
+
+  /** Readings readMasterMeters fills. */
+  get masterMeterCount(): number {
+    return MasterMeterSet.readoutCount(this.gainReductionLabels.length);
+  }
+
+  /** Master samples since the last call (for the spectrum), up to the arrays' length. */
+  drainMasterSamples(left: Float32Array, right: Float32Array): number {
+    return this.masterMeters.tap.drain(left, right, Math.min(left.length, right.length));
+  }
+
+  /** The loudness history, oldest first (momentary and short-term, LUFS, 10 per second). */
+  readLoudnessHistory(momentary: Float64Array, shortTerm: Float64Array): number {
+    return this.masterMeters.history.readInto(momentary, shortTerm);
   }
 
   /** Jumps a parameter without smoothing, in order with other events (e.g. a recall while stopped). */

@@ -19,6 +19,26 @@ export {
 export { stripName } from './params/mix-params.ts';
 export { ParamTable } from './params/param-table.ts';
 export { MeterBlock } from './meters/meter-block.ts';
+export { MASTER_READOUT, MasterMeterSet } from './meters/master-meter-set.ts';
+export { gainReductionLabels } from './graph/gain-reduction-sources.ts';
+export {
+  K_SCALES,
+  kReading,
+  kReadingToDbfs,
+  kScale,
+  kZone,
+  kZoneBoundsDbfs,
+  type KScale,
+  type KScaleName,
+  type KZone,
+} from './meters/k-scale.ts';
+export { K_SYSTEM_READOUT, K_SYSTEM_READOUT_COUNT, KSystemMeter } from './meters/k-system-meter.ts';
+export {
+  STEREO_IMAGE_READOUT,
+  STEREO_IMAGE_READOUT_COUNT,
+  StereoImageMeter,
+} from './meters/stereo-image-meter.ts';
+export { SpectrumAnalyser, type SpectrumAnalyserOptions } from './meters/spectrum-analyser.ts';
 export { EventRing, ENGINE_EVENT, WORKER_EVENT, type EventRecord } from './events/event-ring.ts';
 export { ConsoleGraph, consoleMeterSlots } from './graph/console-graph.ts';
 export {

@@ -2,6 +2,8 @@ import { StemBank } from '../audio/stem-bank.ts';
 import { SILENCE_DB } from '../dsp/decibels.ts';
 import { linearRampBlockStep } from '../dsp/smoothing.ts';
 import type { MeterBlock } from '../meters/meter-block.ts';
+import { MasterMeterSet, type MasterMeterBuffers } from '../meters/master-meter-set.ts';
+import { gainReductionSources } from './gain-reduction-sources.ts';
 import { MUTE_RAMP_MS } from '../params/mix-params.ts';
 import type { ParamTable } from '../params/param-table.ts';
 import type { BlockProcessor } from '../processors/block-processor.ts';
@@ -15,6 +17,12 @@ export interface ConsoleGraphOptions {
   readonly layout: ConsoleLayout;
   readonly sampleRate: number;
   readonly maxBlockFrames: number;
+  /**
+   * Meter the delivered master (loudness, K-System, stereo image, peaks, gain reductions): into
+   * these shared buffers (the engine's worker), into buffers of its own (`true`), or not at all
+   * (the default: offline renders measure their output themselves).
+   */
+  readonly masterMeters?: MasterMeterBuffers | true;
 }
 
 /** Meter slots: one per strip, one per aux return, then the master's left and right. */
@@ -55,6 +63,8 @@ export class ConsoleGraph {
   private readonly stripProcessors: BlockProcessor[][];
   private readonly auxEffects: BlockProcessor[];
   private readonly masterStages: BlockProcessor[];
+  /** The master meter set, when metering (see ConsoleGraphOptions.masterMeters). */
+  readonly masterMeters: MasterMeterSet | null;
   private readonly outputStage: BlockProcessor;
   /** chainOrders() flattened: 4 stage indices per choice. */
   private readonly orderTable: Int32Array;
@@ -113,6 +123,15 @@ export class ConsoleGraph {
     );
     this.masterStages = MASTER_STAGES.map((stage) => stage.kind.create(sampleRate, maxBlockFrames, 2));
     this.outputStage = OUTPUT_STAGE.kind.create(sampleRate, maxBlockFrames, 2);
+    const meterBuffers = options.masterMeters;
+    this.masterMeters =
+      meterBuffers === undefined
+        ? null
+        : new MasterMeterSet(
+            sampleRate,
+            gainReductionSources(layout, this.stripProcessors, this.masterStages),
+            meterBuffers === true ? undefined : meterBuffers,
+          );
     this.stageCount = MASTER_STAGES.length;
     const orders = chainOrders();
     this.orderTable = new Int32Array(orders.length * this.stageCount);
@@ -193,6 +212,7 @@ export class ConsoleGraph {
     });
     this.outputStage.update(current, this.params.master.dither);
     this.outputStage.reset();
+    this.masterMeters?.reset();
     this.rampReset = 1;
   }
 
@@ -227,6 +247,7 @@ export class ConsoleGraph {
     for (let a = 0; a < this.auxCount; a++) this.processAux(a, n, reset);
     this.processMaster(n, reset);
     if (meters !== null) meters.commitBlock(this.blockPeak, this.blockSumSquares, n);
+    if (this.masterMeters !== null) this.masterMeters.process(mixLeft, mixRight, n);
     this.writeOutput(output, outputChannels, n);
   }
 

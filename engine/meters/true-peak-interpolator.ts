@@ -42,7 +42,8 @@ export class TruePeakInterpolator {
   private readonly phases: number;
   private readonly inputs: Float32Array[];
   private readonly lineAddresses: Int32Array;
-  private readonly maxima: Float32Array;
+  /** Per channel, the largest interpolated |y| since construction or reset (see maximum()). */
+  readonly maxima: Float32Array;
   private readonly maximaAddress: number;
   private readonly scratchAddress: number;
   private readonly lineMemory: Float32Array;

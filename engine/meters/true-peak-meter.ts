@@ -108,6 +108,25 @@ export class TruePeakMeter {
     }
   }
 
+  /**
+   * Audio thread: overall true peak (dBTP) into out[offset], sample peak (dBFS) into
+   * out[offset + 1]; -Infinity for silence. Through an array: a double returned from a call
+   * that is not inlined is boxed. Allocates nothing.
+   */
+  readInto(out: Float64Array, offset: number): void {
+    let truePeak = 0;
+    let samplePeak = 0;
+    for (let c = 0; c < this.channelCount; c++) {
+      const sample = this.samplePeaks[c]!;
+      const interpolated = this.interpolator.maxima[c]!;
+      if (sample > samplePeak) samplePeak = sample;
+      if (sample > truePeak) truePeak = sample;
+      if (interpolated > truePeak) truePeak = interpolated;
+    }
+    out[offset] = truePeak > 0 ? 20 * Math.log10(truePeak) : -Infinity;
+    out[offset + 1] = samplePeak > 0 ? 20 * Math.log10(samplePeak) : -Infinity;
+  }
+
   /** Overall true peak, linear: max over channels of max(interpolated, sample) peak. */
   truePeak(): number {
     let max = 0;

@@ -4,6 +4,7 @@ import { EventRing } from '../events/event-ring.ts';
 import { ConsoleGraph, consoleMeterSlots } from '../graph/console-graph.ts';
 import { defaultLayout, type ConsoleLayout } from '../graph/console-layout.ts';
 import type { ConsoleParams } from '../graph/console-params.ts';
+import type { MasterMeterBuffers } from '../meters/master-meter-set.ts';
 import { MeterBlock } from '../meters/meter-block.ts';
 import type { ParamSpec } from '../params/param-spec.ts';
 import { ParamTable } from '../params/param-table.ts';
@@ -20,11 +21,15 @@ export interface RuntimeOptions {
   readonly eventCapacity?: number;
   /** Buffers created by the main thread (the worker attaches to them); fresh ones otherwise. */
   readonly shared?: SharedBuffers;
+  /** Meter the master (ConsoleGraphOptions.masterMeters); implied by shared master buffers. */
+  readonly masterMeters?: boolean;
 }
 
 export interface SharedBuffers {
   readonly paramBuffer: SharedArrayBuffer;
   readonly meterBuffer: SharedArrayBuffer;
+  /** The master meter set's memory (the engine meters its master; renders do not). */
+  readonly masterMeterBuffers?: MasterMeterBuffers;
   readonly eventBuffer: SharedArrayBuffer;
   readonly statusBuffer: SharedArrayBuffer;
   readonly reportBuffer: SharedArrayBuffer;
@@ -63,10 +68,13 @@ export function resolveLayout(options: {
  */
 export function createRuntime(options: RuntimeOptions): RuntimeParts {
   const layout = resolveLayout(options);
+  const masterMeters =
+    options.shared?.masterMeterBuffers ?? (options.masterMeters === true ? true : undefined);
   const graph = new ConsoleGraph({
     layout,
     sampleRate: options.sampleRate,
     maxBlockFrames: options.maxBlockFrames,
+    ...(masterMeters === undefined ? {} : { masterMeters }),
   });
   const specs = graph.params.specs;
   const slots = consoleMeterSlots(layout);

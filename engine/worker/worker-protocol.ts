@@ -7,6 +7,7 @@ export type AudioSelection =
 
 import type { LaneArrays } from '../automation/automation-player.ts';
 import type { ConsoleLayout } from '../graph/console-layout.ts';
+import type { MasterMeterBuffers } from '../meters/master-meter-set.ts';
 import type { MixLoad } from '../mix/mix-load.ts';
 
 export interface WorkerConfig {
@@ -21,6 +22,7 @@ export interface WorkerConfig {
   readonly capture: { readonly buffer: SharedArrayBuffer; readonly count: SharedArrayBuffer } | null;
   readonly paramBuffer: SharedArrayBuffer;
   readonly meterBuffer: SharedArrayBuffer;
+  readonly masterMeterBuffers: MasterMeterBuffers;
   readonly eventBuffer: SharedArrayBuffer;
   readonly eventCapacity: number;
   readonly statusBuffer: SharedArrayBuffer;

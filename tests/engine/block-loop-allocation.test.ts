@@ -7,7 +7,7 @@ import { StemPlayer, createRuntime } from '../../engine/index.ts';
 const ENGINE_DIR = fileURLToPath(new URL('../../engine/', import.meta.url));
 
 describe('the block loop', () => {
-  it('allocates nothing per block: 8 strips and 2 aux effects, every processor on, the mix moving, events, meters', async () => {
+  it('allocates nothing per block: 8 strips and 2 aux effects, every processor on, the mix moving, events, meters and the master meter set', async () => {
     // 8 strips: every code path of the strip runs; more strips only repeat it (and cost CI time).
     const strips = 8;
     const { runtime, specs, params, events, meters } = createRuntime({
@@ -15,6 +15,7 @@ describe('the block loop', () => {
       sampleRate: 48000,
       maxBlockFrames: 128,
       eventCapacity: 64,
+      masterMeters: true,
     });
     runtime.configure({ sampleRate: 48000, blockSize: 128, inputChannels: strips, outputChannels: 2 });
     // Every processor on, every send up: all the processing paths run.
