@@ -67,8 +67,12 @@ export class WavStreamReader {
   private readonly file: FileHandle;
   private readonly dataOffset: number;
   private readonly blockAlign: number;
-  private readonly buffer: Uint8Array;
-  private readonly view: DataView;
+  /** Two blocks: one is converted while the next is read into the other (read-ahead). */
+  private readonly buffers: readonly [Uint8Array, Uint8Array];
+  private readonly views: readonly [DataView, DataView];
+  /** The read of the block after the one last handed out, in flight. */
+  private prefetch: { readonly from: number; readonly slot: 0 | 1; readonly bytes: Promise<number> } | null =
+    null;
   private framesRead = 0;
   private closed = false;
 
@@ -77,8 +81,11 @@ export class WavStreamReader {
     this.format = format;
     this.dataOffset = dataOffset;
     this.blockAlign = (format.bitDepth / 8) * format.channelCount;
-    this.buffer = new Uint8Array(this.blockAlign * blockFrames);
-    this.view = new DataView(this.buffer.buffer);
+    this.buffers = [
+      new Uint8Array(this.blockAlign * blockFrames),
+      new Uint8Array(this.blockAlign * blockFrames),
+    ];
+    this.views = [new DataView(this.buffers[0].buffer), new DataView(this.buffers[1].buffer)];
   }
 
   /** Opens `path` and parses its header; throws LatheError LATHE_WAV_INVALID on anything unreadable. */
@@ -102,7 +109,7 @@ export class WavStreamReader {
 
   /** Frames that `read` hands out per call at most. */
   get blockFrames(): number {
-    return this.buffer.length / this.blockAlign;
+    return this.buffers[0].length / this.blockAlign;
   }
 
   /**
@@ -112,29 +119,54 @@ export class WavStreamReader {
   async read(channels: readonly Float32Array[]): Promise<number> {
     const wanted = Math.min(this.blockFrames, this.format.frames - this.framesRead);
     if (wanted <= 0) return 0;
-    const bytes = wanted * this.blockAlign;
-    let got = 0;
-    while (got < bytes) {
-      const { bytesRead } = await this.file.read(
-        this.buffer,
-        got,
-        bytes - got,
-        this.dataOffset + this.framesRead * this.blockAlign + got,
-      );
-      if (bytesRead === 0) break;
-      got += bytesRead;
+    const prefetch = this.prefetch;
+    this.prefetch = null;
+    let slot: 0 | 1 = 0;
+    let got: number;
+    if (prefetch !== null && prefetch.from === this.framesRead) {
+      slot = prefetch.slot;
+      got = await prefetch.bytes;
+    } else {
+      got = await this.fill(slot, this.framesRead, wanted);
     }
     const frames = Math.floor(got / this.blockAlign);
-    this.convert(channels, frames);
-    this.framesRead += frames;
+    const next = this.framesRead + frames;
+    const nextWanted = Math.min(this.blockFrames, this.format.frames - next);
+    if (frames === wanted && nextWanted > 0) {
+      // Read the next block while this one is converted and measured.
+      const other = slot === 0 ? 1 : 0;
+      const bytes = this.fill(other, next, nextWanted);
+      // Its error is taken by the read that awaits it; until then it must not count as unhandled.
+      bytes.catch(() => undefined);
+      this.prefetch = { from: next, slot: other, bytes };
+    }
+    this.convert(this.views[slot], channels, frames);
+    this.framesRead = next;
     // A file that shrank under us: stop rather than loop on a short read.
     if (frames < wanted) this.framesRead = this.format.frames;
     return frames;
   }
 
-  private convert(channels: readonly Float32Array[], frames: number): void {
+  /** Reads up to `wanted` frames from frame `from` into buffer `slot`; resolves with the bytes read. */
+  private async fill(slot: 0 | 1, from: number, wanted: number): Promise<number> {
+    const buffer = this.buffers[slot];
+    const bytes = wanted * this.blockAlign;
+    let got = 0;
+    while (got < bytes) {
+      const { bytesRead } = await this.file.read(
+        buffer,
+        got,
+        bytes - got,
+        this.dataOffset + from * this.blockAlign + got,
+      );
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got;
+  }
+
+  private convert(view: DataView, channels: readonly Float32Array[], frames: number): void {
     const { channelCount, bitDepth, encoding } = this.format;
-    const view = this.view;
     const bytesPerSample = bitDepth / 8;
     const stride = this.blockAlign;
     for (let c = 0; c < channelCount; c++) {
@@ -168,6 +200,9 @@ export class WavStreamReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A read-ahead still in flight must finish before its file handle closes.
+    await this.prefetch?.bytes.catch(() => undefined);
+    this.prefetch = null;
     await this.file.close();
   }
 }
