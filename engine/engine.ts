@@ -10,7 +10,7 @@ import type { ConsoleLayout } from './graph/console-layout.ts';
 import { auxName, buildConsoleParams, type ConsoleParams } from './graph/console-params.ts';
 import { MEASUREMENT_CONTROL_WORDS, MEASUREMENT_STATE } from './graph/measurement.ts';
 import { MeterBlock } from './meters/meter-block.ts';
-import { MasterMeterSet, type MasterMeterBuffers, type MasterMeterViews } from './meters/master-meter-set.ts';
+import { MasterMeterSet, type MasterMeterViews } from './meters/master-meter-set.ts';
 import { gainReductionLabels } from './graph/gain-reduction-sources.ts';
 import { mixLoadFor, type MixLoad } from './mix/mix-load.ts';
 import type { ResolvedMix } from './mix/resolve-mix.ts';
@@ -86,7 +86,6 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly sampleRate: number;
   private readonly worker: Worker;
   private readonly meters: MeterBlock;
-  private readonly masterMeterBuffers: MasterMeterBuffers;
   private readonly masterMeters: MasterMeterViews;
   /** Labels of the gain reductions at MASTER_READOUT.gainReduction onwards. */
   readonly gainReductionLabels: readonly string[];
@@ -116,11 +115,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.meterSlots = consoleMeterSlots(this.layout);
     this.meters = MeterBlock.create(this.meterSlots);
     this.gainReductionLabels = gainReductionLabels(this.layout);
-    this.masterMeterBuffers = MasterMeterSet.createBuffers(
+    const masterMeterBuffers = MasterMeterSet.createBuffers(
       options.sampleRate,
       this.gainReductionLabels.length,
     );
-    this.masterMeters = MasterMeterSet.attach(this.masterMeterBuffers);
+    this.masterMeters = MasterMeterSet.attach(masterMeterBuffers);
     this.events = EventRing.create(EVENT_CAPACITY);
     this.reports = EventRing.create(REPORT_CAPACITY);
     this.statusBlock = new EngineStatusBlock();
@@ -156,7 +155,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       mix,
       paramBuffer: table.buffer,
       meterBuffer: this.meters.buffer,
-      masterMeterBuffers: this.masterMeterBuffers,
+      masterMeterBuffers,
       eventBuffer: this.events.buffer,
       eventCapacity: EVENT_CAPACITY,
       statusBuffer: this.statusBlock.buffer,

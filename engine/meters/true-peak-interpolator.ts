@@ -2,14 +2,6 @@ import { instantiateKernel } from '../wasm/wasm-kernel.ts';
 import { designTruePeakFilter } from './true-peak-filter.ts';
 
 interface PolyphasePeakExports extends WebAssembly.Exports {
-  framePeaks: (
-    line: number,
-    frames: number,
-    coefs: number,
-    phases: number,
-    taps: number,
-    out: number,
-  ) => void;
   peak: (
     line: number,
     frames: number,
@@ -25,8 +17,8 @@ interface PolyphasePeakExports extends WebAssembly.Exports {
  * The BS.1770 Annex 2 interpolation (true-peak-filter.ts: L = ceil(192 kHz / fs), 32 taps per
  * phase) run by the WebAssembly SIMD kernel engine/wasm/polyphase-peak.wat, for up to
  * `chunkFrames` frames per call and channel. The owner writes a chunk of finite samples into
- * `input(channel)` and then asks for either the running maximum (`accumulate`) or each frame's
- * peak (`interpolate`, read from `framePeaks`). Each channel keeps its own filter history.
+ * `input(channel)` and then calls `accumulate`, which leaves each frame's peak in `framePeaks`
+ * and raises the channel's running maximum. Each channel keeps its own filter history.
  *
  * Sums are f32: a reading moves by ~1e-6 relative (1e-5 dB), far inside the filter's ripple.
  * With factor 1 (192 kHz and up) there is nothing to interpolate and no kernel.
@@ -36,7 +28,7 @@ export class TruePeakInterpolator {
   readonly factor: number;
   readonly tapsPerPhase: number;
   readonly chunkFrames: number;
-  /** Each frame's peak over the interpolated points after it (after `interpolate`). */
+  /** Each frame's peak over the interpolated points of the last `accumulate` call. */
   readonly framePeaks: Float32Array;
   private readonly kernel: PolyphasePeakExports | undefined;
   private readonly phases: number;
@@ -109,23 +101,6 @@ export class TruePeakInterpolator {
       this.tapsPerPhase,
       this.scratchAddress,
       this.maximaAddress + 4 * channel,
-    );
-  }
-
-  /** Interpolates `frames` frames written to input(channel) into framePeaks[0 .. frames). */
-  interpolate(channel: number, frames: number): void {
-    const kernel = this.kernel;
-    if (kernel === undefined) {
-      this.framePeaks.fill(0, 0, frames);
-      return;
-    }
-    kernel.framePeaks(
-      this.lineAddresses[channel]!,
-      frames,
-      0,
-      this.phases,
-      this.tapsPerPhase,
-      this.scratchAddress,
     );
   }
 

@@ -1,14 +1,15 @@
 ;; Polyphase interpolation peaks (BS.1770 true peak): per frame, the largest |y| of the points
 ;; interpolated after it.
 ;;
-;; framePeaks(line, frames, coefs, phases, taps, out)
+;; $framePeaks(line, frames, coefs, phases, taps, out), internal
 ;;   line   address of a channel's f32 history + block: taps - 1 older samples, then `frames` new
 ;;          ones. The window of new sample k is line[k .. k + taps - 1], oldest first.
 ;;   coefs  phases x taps f32 weights, phase-major, applied to the window oldest first.
 ;;   out    f32 per frame: max over phases of |y| for the window of new sample k.
 ;;   Afterwards the newest taps - 1 samples are moved to the front of `line` for the next block.
-;; peak(line, frames, coefs, phases, taps, scratch, max)
-;;   framePeaks into `scratch`, then f32 at `max` = max(itself, every frame's peak).
+;; peak(line, frames, coefs, phases, taps, scratch, max), exported
+;;   $framePeaks into `scratch` (the caller may read them there), then f32 at `max` =
+;;   max(itself, every frame's peak).
 ;; phases >= 1 and taps >= 1; non-finite input must be removed by the caller.
 ;;
 ;; Sixteen consecutive outputs per pass in four f32x4 accumulators: one vector chain per output
@@ -18,7 +19,7 @@
 (module
   (import "env" "memory" (memory 1))
 
-  (func $framePeaks (export "framePeaks")
+  (func $framePeaks
     (param $line i32) (param $frames i32) (param $coefs i32) (param $phases i32) (param $taps i32)
     (param $out i32)
     (local $k i32) (local $p i32) (local $j i32) (local $c i32) (local $x i32) (local $groupEnd i32)
