@@ -21,8 +21,15 @@ export interface FfmpegLoudness {
   readonly summaryIntegrated: number;
 }
 
-/** ffmpeg `ebur128` on a file (ffmpeg resamples anything but 48 kHz first). */
-export async function ffmpegLoudness(path: string): Promise<FfmpegLoudness> {
+/**
+ * ffmpeg's `ebur128` filter on a file with its per-frame metadata (`lavfi.r128.*`) printed:
+ * `values(key)` parses every printed value of one key in order (inf as +-Infinity); stderr holds
+ * the summary. ffmpeg resamples anything but 48 kHz first.
+ */
+export async function ffmpegEbur128(
+  path: string,
+  peak: 'none' | 'true',
+): Promise<{ values: (key: string) => number[]; stderr: string }> {
   const { stdout, stderr } = await run(
     'ffmpeg',
     [
@@ -31,18 +38,28 @@ export async function ffmpegLoudness(path: string): Promise<FfmpegLoudness> {
       '-i',
       path,
       '-af',
-      'ebur128=peak=none:metadata=1,ametadata=mode=print:file=-',
+      `ebur128=peak=${peak}:metadata=1,ametadata=mode=print:file=-`,
       '-f',
       'null',
       '-',
     ],
     { maxBuffer: 256 * 1024 * 1024 },
   );
+  const values = (key: string): number[] =>
+    [...stdout.matchAll(new RegExp(`lavfi\\.r128\\.${key}=(-?[\\d.]+|-?inf)`, 'g'))].map((match) => {
+      const text = match[1]!;
+      return text.endsWith('inf') ? (text.startsWith('-') ? -Infinity : Infinity) : Number(text);
+    });
+  return { values, stderr };
+}
+
+/** ffmpeg `ebur128` on a file (ffmpeg resamples anything but 48 kHz first). */
+export async function ffmpegLoudness(path: string): Promise<FfmpegLoudness> {
+  const { values, stderr } = await ffmpegEbur128(path, 'none');
   const last = (key: string): number => {
-    const matches = [...stdout.matchAll(new RegExp(`lavfi\\.r128\\.${key}=(-?[\\d.]+|-?inf)`, 'g'))];
-    const value = matches.at(-1)?.[1];
+    const value = values(key).at(-1);
     if (value === undefined) throw new Error(`ffmpeg printed no ${key}`);
-    return value.endsWith('inf') ? -Infinity : Number(value);
+    return value;
   };
   const summary = /Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS/.exec(stderr);
   if (!summary) throw new Error(`no ffmpeg summary:\n${stderr.slice(-2000)}`);

@@ -3,11 +3,8 @@
  * short (a few seconds), deterministic, and chosen so the limiter has work at streaming targets;
  * and ffmpeg's `ebur128` read for integrated loudness and true peak together.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { ffmpegEbur128 } from './reference-meters.ts';
 import { musicLike, seededRandom } from './true-peak-signals.ts';
-
-const run = promisify(execFile);
 
 /** Adds snare-like hits: 30 ms noise bursts with a sharp attack, `perSecond` of them, peaking at `peak`. */
 function addHits(
@@ -97,25 +94,7 @@ export interface FfmpegReading {
  * independent of engine/meters. ffmpeg converts anything but 48 kHz to 48 kHz first.
  */
 export async function ffmpegReading(path: string): Promise<FfmpegReading> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-nostats',
-      '-hide_banner',
-      '-i',
-      path,
-      '-af',
-      'ebur128=peak=true:metadata=1,ametadata=mode=print:file=-',
-      '-f',
-      'null',
-      '-',
-    ],
-    { maxBuffer: 256 * 1024 * 1024 },
-  );
-  const values = (key: string): number[] =>
-    [...stdout.matchAll(new RegExp(`lavfi\\.r128\\.${key}=(-?[\\d.]+|-?inf)`, 'g'))].map((m) =>
-      m[1]!.endsWith('inf') ? (m[1]!.startsWith('-') ? -Infinity : Infinity) : Number(m[1]),
-    );
+  const { values } = await ffmpegEbur128(path, 'true');
   const integrated = values('I').at(-1);
   const peaks = values('true_peak');
   if (integrated === undefined || peaks.length === 0)
