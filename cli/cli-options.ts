@@ -12,7 +12,28 @@ export interface StartOptions {
   readonly serial: string | undefined;
   /** A mix document to load and play (on the virtual interface its stems play; otherwise live inputs). */
   readonly mix: string | undefined;
+  /** A stored session to open (its structure, values and automation). */
+  readonly session: string | undefined;
+  /** Open the session's newest autosave instead of its last save. */
+  readonly restoreAutosave: boolean;
+  /** Session database; undefined: the default under the user's data directory. */
+  readonly db: string | undefined;
 }
+
+export type SessionsOptions =
+  | { readonly action: 'list'; readonly db: string | undefined; readonly json: boolean }
+  | {
+      readonly action: 'export';
+      readonly db: string | undefined;
+      readonly session: string;
+      readonly out: string | undefined;
+    }
+  | {
+      readonly action: 'import';
+      readonly db: string | undefined;
+      readonly file: string;
+      readonly name: string | undefined;
+    };
 
 export interface RenderOptions {
   /**
@@ -64,6 +85,7 @@ export type Command =
   | { readonly name: 'surface-sim'; readonly options: SurfaceSimOptions }
   | { readonly name: 'analyze'; readonly options: AnalyzeOptions }
   | { readonly name: 'render'; readonly options: RenderOptions }
+  | { readonly name: 'sessions'; readonly options: SessionsOptions }
   | { readonly name: 'help' };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -148,7 +170,18 @@ export function parseCommand(argv: readonly string[]): Command {
         block: { type: 'string' },
         serial: { type: 'string' },
         mix: { type: 'string' },
+        session: { type: 'string' },
+        'restore-autosave': { type: 'boolean' },
+        db: { type: 'string' },
       });
+      if (values.mix !== undefined && values.session !== undefined) {
+        throw usage('start takes --mix or --session, not both');
+      }
+      if (values['restore-autosave'] === true && values.session === undefined) {
+        throw usage('--restore-autosave needs --session NAME');
+      }
+      if (values.session?.trim() === '') throw usage('--session must name a session');
+      if (values.db?.trim() === '') throw usage('--db must name a file');
       const rate = integerFlag('rate', values.rate, 48000, 1, 1_000_000);
       if (!(SUPPORTED_SAMPLE_RATES as readonly number[]).includes(rate)) {
         throw usage(`--rate must be one of ${SUPPORTED_SAMPLE_RATES.join(', ')}, got ${rate}`);
@@ -167,9 +200,14 @@ export function parseCommand(argv: readonly string[]): Command {
           block,
           serial: values.serial,
           mix: values.mix,
+          session: values.session,
+          restoreAutosave: values['restore-autosave'] ?? false,
+          db: values.db,
         },
       };
     }
+    case 'sessions':
+      return { name: 'sessions', options: parseSessionsOptions(rest) };
     case 'render':
       return { name: 'render', options: parseRenderOptions(rest) };
     case 'devices': {
@@ -303,4 +341,39 @@ function parseRenderOptions(rest: string[]): RenderOptions {
     dither: dither as RenderOptions['dither'],
     json: values.json ?? false,
   };
+}
+
+function parseSessionsOptions(rest: string[]): SessionsOptions {
+  const [action, ...args] = rest;
+  const { values, positionals } = parse(
+    args,
+    { db: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, name: { type: 'string' } },
+    true,
+  );
+  if (values.db?.trim() === '') throw usage('--db must name a file');
+  const only = (allowed: readonly string[]): void => {
+    const extra = Object.keys(values).filter((key) => key !== 'db' && !allowed.includes(key));
+    if (extra.length > 0) throw usage(`sessions ${action ?? ''} does not take --${extra[0]!}`);
+  };
+  switch (action) {
+    case 'list':
+      only(['json']);
+      if (positionals.length > 0) throw usage('sessions list takes no arguments');
+      return { action, db: values.db, json: values.json ?? false };
+    case 'export':
+      only(['out']);
+      if (positionals.length !== 1) throw usage('sessions export takes one session name or id');
+      return { action, db: values.db, session: positionals[0]!, out: values.out };
+    case 'import':
+      only(['name']);
+      if (positionals.length !== 1) throw usage('sessions import takes one FILE.json');
+      if (values.name?.trim() === '') throw usage('--name must not be empty');
+      return { action, db: values.db, file: positionals[0]!, name: values.name };
+    default:
+      throw usage(
+        action === undefined
+          ? 'sessions needs list, export or import'
+          : `unknown sessions action "${action}"`,
+      );
+  }
 }

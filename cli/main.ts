@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze-command.ts';
 import { renderCommand } from './render-command.ts';
 import { parseCommand } from './cli-options.ts';
 import { devicesCommand } from './devices-command.ts';
+import { sessionsCommand } from './sessions-command.ts';
 import { setCommand } from './set-command.ts';
 import { defaultCacheDir, startCommand } from './start-command.ts';
 import { surfaceSimCommand } from './surface-sim-command.ts';
@@ -51,6 +52,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return renderCommand(command.options, out, err);
     case 'set':
       return setCommand(command.options, out, err);
+    case 'sessions':
+      return sessionsCommand(command.options, out, err);
     case 'surface-sim': {
       const shutdown = shutdownSignal();
       return surfaceSimCommand(command.options, { out, err, input: process.stdin, shutdown });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,7 @@ import {
   interfaceCandidates,
   listAudioDevices,
   ensureDemoMix,
+  loadMixDocument,
   loadMixFile,
   LatheError,
   type ResolvedMix,
@@ -13,6 +15,13 @@ import {
   type AudioDeviceList,
 } from '../engine/index.ts';
 import { FaderSurfaceDriver, openSerialPortLink } from '../control-surface/index.ts';
+import {
+  defaultStorePath,
+  engineSessionConsole,
+  SessionManager,
+  SessionStore,
+  sessionMixDocument,
+} from '../sessions/index.ts';
 import { buildApp } from '../web-panel/index.ts';
 import type { StartOptions } from './cli-options.ts';
 
@@ -27,6 +36,9 @@ export interface StartIo {
 
 const STATIC_DIR = fileURLToPath(new URL('../dist/web-panel/', import.meta.url));
 const MAX_STRIPS = 64;
+const APP_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache');
@@ -78,11 +90,48 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     }
   }
 
+  // Sessions: the database is opened first, so `--session` can build the console from it. A
+  // database that cannot be opened only takes sessions away (unless one was asked for).
+  let store: SessionStore | null = null;
+  try {
+    store = SessionStore.open(options.db ?? defaultStorePath(), { appVersion: APP_VERSION });
+  } catch (error) {
+    const message = `lathe: sessions are off: ${error instanceof Error ? error.message : String(error)}`;
+    if (options.session !== undefined) {
+      io.err(message);
+      return 1;
+    }
+    io.err(message);
+  }
+
   // The virtual interface plays a mix: the one asked for, else the demo.
   let mix: ResolvedMix | null = null;
   let playing = '';
   try {
-    if (options.mix !== undefined) {
+    if (options.session !== undefined && store !== null) {
+      const summary = store.session(options.session);
+      const offer = store.autosaveOffer(summary.id);
+      const version =
+        options.restoreAutosave && offer !== null
+          ? store.version(summary.id, offer.version)
+          : store.lastExplicitVersion(summary.id);
+      if (offer !== null && !options.restoreAutosave) {
+        io.out(
+          `Session "${summary.name}" has an autosave from ${offer.savedAt}, newer than its last save. ` +
+            `To open it instead: lathe start --session "${summary.name}" --restore-autosave`,
+        );
+      }
+      const doc = sessionMixDocument(
+        summary.name,
+        store.structure(summary.id),
+        version.values,
+        version.automation,
+      );
+      mix = await loadMixDocument(doc, `session "${summary.name}"`, path.dirname(store.file), {
+        sampleRate: options.rate,
+      });
+      playing = ` (session "${summary.name}")`;
+    } else if (options.mix !== undefined) {
       mix = await loadMixFile(options.mix, { sampleRate: options.rate });
       playing = ` (playing ${mix.file})`;
     } else if (useDemo && selection.kind === 'virtual') {
@@ -91,6 +140,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     }
   } catch (error) {
     io.err(`lathe: ${error instanceof Error ? error.message : String(error)}`);
+    store?.close();
     return 1;
   }
 
@@ -115,11 +165,34 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     io.err(`lathe: audio device failed (${reason}); continuing on the virtual clock`);
   });
 
-  const app = await buildApp({ engine, staticDir: STATIC_DIR });
+  let sessions: SessionManager | undefined;
+  if (store !== null) {
+    sessions = new SessionManager({
+      store,
+      console: engineSessionConsole(engine),
+      shape: engine.layout,
+      stems: mix?.stemFiles ?? [],
+      sampleRate: options.rate,
+      onAutosaveError: (error) => {
+        io.err(
+          `lathe: autosave failed (${error.message}); the console keeps its state and retries on the next change`,
+        );
+      },
+    });
+    if (options.session !== undefined) sessions.open(options.session, options.restoreAutosave);
+  }
+
+  const app = await buildApp({
+    engine,
+    staticDir: STATIC_DIR,
+    ...(sessions === undefined ? {} : { sessions }),
+  });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await engine.stop();
+    sessions?.close();
+    store?.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       io.err(
@@ -156,6 +229,9 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   await io.shutdown;
   await surface?.stop();
   await app.close();
+  // A pending autosave is written before the console goes.
+  sessions?.close();
+  store?.close();
   await engine.stop();
   return 0;
 }

@@ -11,6 +11,9 @@ Commands:
             --serial PATH   a Lathe motor-fader board on this serial port (reconnects by itself)
             --mix FILE      load a mix document (docs/mix-document.md); on the virtual interface
                             its stems play, looping (default there: the demo mix)
+            --session NAME  open a stored session: its strips, stems, values and automation
+            --restore-autosave  with --session: open its newest autosave, not its last save
+            --db FILE       session database (default ~/.local/share/lathe/lathe.db)
   render    Bounce a mix or master a file offline, through the same DSP as the console
             --mix FILE.json   bounce a mix document through strips, auxes and the master chain
             --input IN.wav    or: run a stereo WAV/AIFF file through the master chain only
@@ -27,6 +30,11 @@ Commands:
                               (default: the target's, else the input's)
             --dither tpdf|shaped|none   when reducing word length (default tpdf; none for 32f)
             --json            print the report (loudness, true peak, speed) as JSON
+  sessions list|export|import   The session database (docs/session-document.md)
+            list [--json]                   sessions with their versions and snapshots
+            export NAME [--out FILE.json]   one JSON document (to stdout without --out)
+            import FILE.json [--name NAME]  add a session (older formats are migrated)
+            --db FILE                       session database (default as for start)
   devices   List audio devices (channels, rates), MIDI ports and serial ports
             --json          machine-readable output
   set       Set a parameter on a running console: lathe set <param> <value> [--host H] [--port P]

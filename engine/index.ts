@@ -71,12 +71,20 @@ export { AutomationControl } from './automation/automation-control.ts';
 export type { LaneArrays } from './automation/automation-player.ts';
 export { MIX_FORMAT, MIX_VERSION, MixDocumentSchema, type MixDocument } from './mix/mix-document.ts';
 export { parseMixDocument, resolveMix, type ResolvedMix, type ResolvedLane } from './mix/resolve-mix.ts';
-export { loadMixFile } from './mix/load-mix-file.ts';
+export { loadMixDocument, loadMixFile } from './mix/load-mix-file.ts';
 export { applyMixLoad, mixLoadFor, type MixLoad } from './mix/mix-load.ts';
 export { demoMixDocument, ensureDemoMix } from './demo/demo-mix.ts';
 export { StemBank } from './audio/stem-bank.ts';
 export { Measurement } from './graph/measurement.ts';
 export { dbToGain, gainToDb, SILENCE_DB } from './dsp/decibels.ts';
+// Filter design for calibration's correction fitter and exports (main thread, plain numbers).
+export {
+  BIQUAD_COEFFICIENTS,
+  biquadMagnitude,
+  designHighShelf,
+  designLowShelf,
+  designPeaking,
+} from './dsp/biquad-design.ts';
 export type {
   AudioBackend,
   AudioStreamFormat,

@@ -38,6 +38,8 @@ export interface ResolvedMix {
   readonly lanes: readonly ResolvedLane[];
   /** Per strip: planar channels at `sampleRate`, or null for a live input. */
   readonly stems: readonly (Float32Array[] | null)[];
+  /** Per strip: the stem's absolute path, or null for a live input. */
+  readonly stemFiles: readonly (string | null)[];
   readonly lengthFrames: number;
   readonly loop: { readonly start: number; readonly end: number } | null;
 }
@@ -126,8 +128,29 @@ export async function resolveMix(
   } catch (error) {
     throw new LatheError('LATHE_MIX_UNREADABLE', `${file}: ${(error as Error).message}`, { cause: error });
   }
-  const doc = parseMixDocument(text, file);
-  const folder = path.dirname(path.resolve(file));
+  return resolveMixDocument(
+    parseMixDocument(text, file),
+    file,
+    path.dirname(path.resolve(file)),
+    readAudio,
+    resample,
+    options,
+  );
+}
+
+/**
+ * `resolveMix` for a document already in memory (a session opened from the database): `label`
+ * names it in errors, `folder` anchors relative stem paths.
+ */
+export async function resolveMixDocument(
+  doc: MixDocument,
+  label: string,
+  folder: string,
+  readAudio: AudioFileReader,
+  resample: ChannelResampler,
+  options: { sampleRate?: number } = {},
+): Promise<ResolvedMix> {
+  const file = label;
 
   // Stems first: a strip's kind defaults to its stem's channel count.
   const loaded = await Promise.all(
@@ -244,6 +267,7 @@ export async function resolveMix(
     values,
     lanes,
     stems,
+    stemFiles: loaded.map((stem) => stem?.path ?? null),
     lengthFrames,
     loop:
       loopDoc === undefined

@@ -69,7 +69,14 @@ describe('parseCommand', () => {
   it('start defaults: 127.0.0.1:8080, 48000 Hz, 128 frames, audio undefined', () => {
     expect(parseCommand(['start'])).toEqual({
       name: 'start',
-      options: { host: '127.0.0.1', port: 8080, rate: 48000, block: 128, audio: undefined },
+      options: {
+        host: '127.0.0.1',
+        port: 8080,
+        rate: 48000,
+        block: 128,
+        audio: undefined,
+        restoreAutosave: false,
+      },
     });
   });
 
@@ -90,7 +97,14 @@ describe('parseCommand', () => {
       ]),
     ).toEqual({
       name: 'start',
-      options: { host: '0.0.0.0', port: 0, audio: 'virtual', rate: 96000, block: 256 },
+      options: {
+        host: '0.0.0.0',
+        port: 0,
+        audio: 'virtual',
+        rate: 96000,
+        block: 256,
+        restoreAutosave: false,
+      },
     });
   });
 

@@ -124,8 +124,8 @@ export class LatheProcess {
 }
 
 /**
- * One per test file: a private XDG_CACHE_HOME (the demo cache goes there) and the children
- * started through it.
+ * One per test file: a private XDG_CACHE_HOME (the demo cache goes there) and XDG_DATA_HOME (the
+ * session database), and the children started through it.
  */
 export class LatheRunner {
   readonly cacheHome: string;
@@ -136,7 +136,12 @@ export class LatheRunner {
   }
 
   get env(): NodeJS.ProcessEnv {
-    return { ...process.env, XDG_CACHE_HOME: this.cacheHome, NO_COLOR: '1' };
+    return {
+      ...process.env,
+      XDG_CACHE_HOME: this.cacheHome,
+      XDG_DATA_HOME: path.join(this.cacheHome, 'data'),
+      NO_COLOR: '1',
+    };
   }
 
   spawn(args: readonly string[]): LatheProcess {

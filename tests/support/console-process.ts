@@ -18,7 +18,12 @@ export interface RunningConsole {
 export async function startConsole(args: string[], timeoutMs = 60_000): Promise<RunningConsole> {
   const child = spawn(process.execPath, [LATHE, 'start', ...args], {
     cwd: REPO,
-    env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(path.join(os.tmpdir(), 'lathe-cache-')) },
+    env: {
+      ...process.env,
+      XDG_CACHE_HOME: mkdtempSync(path.join(os.tmpdir(), 'lathe-cache-')),
+      // The session database too: tests never touch the user's own.
+      XDG_DATA_HOME: mkdtempSync(path.join(os.tmpdir(), 'lathe-data-')),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

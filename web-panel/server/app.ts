@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ErrorCode } from '../../engine/index.ts';
+import type { SessionManager } from '../../sessions/index.ts';
 import { consoleSocket } from './console-socket.ts';
 import type { ConsoleEngine } from './console-engine.ts';
 import { paramRoutes } from './param-routes.ts';
+import { sessionRoutes } from './session-routes.ts';
 
 export interface AppDeps {
   readonly engine: ConsoleEngine;
@@ -14,13 +17,34 @@ export interface AppDeps {
   /** Meter frames per second (default 40: above the 30 Hz a meter needs to look continuous). */
   readonly meterRateHz?: number;
   readonly statusIntervalMs?: number;
+  /** Sessions on this console (REST under /api/sessions); absent: no session routes. */
+  readonly sessions?: SessionManager;
+}
+
+/** Fastify's own request errors (bad JSON, too large) as coded replies like every other error. */
+function codedError(error: FastifyError): { status: number; code: ErrorCode; message: string } {
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: 400, code: 'LATHE_MESSAGE_NOT_JSON', message: error.message };
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, code: 'LATHE_MESSAGE_TOO_LARGE', message: error.message };
+  }
+  const status = error.statusCode ?? 500;
+  if (status < 500) return { status, code: 'LATHE_MESSAGE_INVALID', message: error.message };
+  return { status: 500, code: 'LATHE_INTERNAL_ERROR', message: 'internal error (see the console log)' };
 }
 
 /** Builds the panel's HTTP + WebSocket app without listening, so tests run it in-process. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const coded = codedError(error);
+    if (coded.status >= 500) request.log.error(error);
+    return reply.code(coded.status).send({ code: coded.code, message: coded.message });
+  });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(paramRoutes, { engine: deps.engine });
+  if (deps.sessions !== undefined) await app.register(sessionRoutes, { sessions: deps.sessions });
   await app.register(consoleSocket, {
     engine: deps.engine,
     meterRateHz: deps.meterRateHz ?? 40,
