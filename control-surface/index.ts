@@ -34,3 +34,26 @@ export {
   type FaderBoardOptions,
   type SimulatorRunnerOptions,
 } from './simulator/index.ts';
+// MIDI protocol layer (pure): the stream parser, Mackie Control and HUI codecs (docs/mackie-protocol.md).
+export * from './midi/midi-message.ts';
+export * from './midi/midi-stream-parser.ts';
+export * from './midi/universal-identity.ts';
+export * from './midi/mcu/mcu-sysex.ts';
+export * from './midi/mcu/mcu-handshake.ts';
+export * from './midi/mcu/mcu-fader.ts';
+export * from './midi/mcu/mcu-vpot.ts';
+export * from './midi/mcu/mcu-vpot-ring.ts';
+export * from './midi/mcu/mcu-buttons.ts';
+export * from './midi/mcu/mcu-lcd.ts';
+export * from './midi/mcu/mcu-seven-segment.ts';
+export * from './midi/mcu/mcu-meter.ts';
+export * from './midi/mcu/mcu-colour.ts';
+export * from './midi/mcu/mcu-surface-messages.ts';
+export * from './midi/mcu/mcu-host-messages.ts';
+export * from './midi/mcu/mcu-input-decoder.ts';
+export * from './midi/hui/hui-switch.ts';
+export * from './midi/hui/hui-sysex.ts';
+export * from './midi/hui/hui-pairing.ts';
+export * from './midi/hui/hui-surface-messages.ts';
+export * from './midi/hui/hui-host-messages.ts';
+export * from './midi/hui/hui-input-decoder.ts';
