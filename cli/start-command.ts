@@ -36,6 +36,8 @@ export interface StartIo {
 
 const STATIC_DIR = fileURLToPath(new URL('../dist/web-panel/', import.meta.url));
 const MAX_STRIPS = 64;
+/** Profile name of our own serial motor-fader board in a session's surface list. */
+const FADER_BOARD_PROFILE = 'lathe-fader-board';
 const APP_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -165,6 +167,12 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     io.err(`lathe: audio device failed (${reason}); continuing on the virtual clock`);
   });
 
+  // A session remembers its fader board: opened without --serial, the board it had is attached.
+  const serialPath =
+    options.serial ??
+    (options.session !== undefined && store !== null
+      ? store.structure(options.session).surfaces.find((s) => s.profile === FADER_BOARD_PROFILE)?.port
+      : undefined);
   let sessions: SessionManager | undefined;
   if (store !== null) {
     sessions = new SessionManager({
@@ -173,6 +181,8 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       shape: engine.layout,
       stems: mix?.stemFiles ?? [],
       sampleRate: options.rate,
+      surfaces:
+        serialPath === undefined ? [] : [{ profile: FADER_BOARD_PROFILE, port: serialPath, mapping: null }],
       onAutosaveError: (error) => {
         io.err(
           `lathe: autosave failed (${error.message}); the console keeps its state and retries on the next change`,
@@ -214,14 +224,14 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   );
 
   let surface: FaderSurfaceDriver | null = null;
-  if (options.serial !== undefined) {
+  if (serialPath !== undefined) {
     surface = new FaderSurfaceDriver({
-      path: options.serial,
+      path: serialPath,
       open: openSerialPortLink,
       params: engine.params,
     });
     surface.on('state', (state, reason) => {
-      io.out(`fader surface ${options.serial ?? ''}: ${state} (${reason})`);
+      io.out(`fader surface ${serialPath}: ${state} (${reason})`);
     });
     surface.start();
   }

@@ -4,6 +4,7 @@ import { checkSessionDocument, parseSessionDocument } from './parse-session-docu
 import { serializeSessionDocument } from './serialize-session-document.ts';
 import type { SessionConsole } from './session-console.ts';
 import { structureFromConsole, structureMatches, type ConsoleShape } from './session-mix.ts';
+import type { SessionStructure } from './session-document.ts';
 import type { SessionStore, SessionSummary } from './session-store.ts';
 
 export interface SessionManagerOptions extends ConsoleSessionOptions {
@@ -13,6 +14,8 @@ export interface SessionManagerOptions extends ConsoleSessionOptions {
   readonly shape: ConsoleShape;
   readonly stems?: readonly (string | null)[];
   readonly sampleRate?: number | null;
+  /** Surfaces attached to the console, in the user's order (kept in new sessions' structure). */
+  readonly surfaces?: SessionStructure['surfaces'];
   /** Reports autosave failures (the console carries on). */
   readonly onAutosaveError?: (error: LatheError) => void;
 }
@@ -47,6 +50,7 @@ export class SessionManager {
       structure: structureFromConsole(this.options.shape, {
         ...(this.options.stems === undefined ? {} : { stems: this.options.stems }),
         sampleRate: this.options.sampleRate ?? null,
+        surfaces: this.options.surfaces ?? [],
       }),
       values,
       automation: this.options.console.automation(),

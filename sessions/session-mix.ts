@@ -11,7 +11,11 @@ export interface ConsoleShape {
 /** A new session's structure from the running console (fresh stable ids for strips and auxes). */
 export function structureFromConsole(
   shape: ConsoleShape,
-  options: { stems?: readonly (string | null)[]; sampleRate?: number | null } = {},
+  options: {
+    stems?: readonly (string | null)[];
+    sampleRate?: number | null;
+    surfaces?: SessionStructure['surfaces'];
+  } = {},
 ): SessionStructure {
   return {
     sampleRate: options.sampleRate ?? null,
@@ -23,7 +27,7 @@ export function structureFromConsole(
     })),
     auxes: shape.auxes.map((aux) => ({ id: randomUUID(), label: aux.label, effect: aux.effect })),
     monitor: { calibrationProfile: null },
-    surfaces: [],
+    surfaces: options.surfaces ?? [],
   };
 }
 
