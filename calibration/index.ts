@@ -52,3 +52,39 @@ export {
   type CalibrationProfile,
   type CalibrationSpeaker,
 } from './calibration-profile.ts';
+export {
+  HOUSE_CURVES,
+  TARGET_NAMES,
+  alignTarget,
+  flatTarget,
+  houseCurve,
+  namedTarget,
+  parseTargetFile,
+  tiltTarget,
+  type HouseCurveName,
+  type TargetCurve,
+} from './target-curve.ts';
+export { filterResponseDb, filterResponsePeak } from './filter-response.ts';
+export { speakerRollOff } from './speaker-roll-off.ts';
+export { fitCorrection, type CorrectionFit, type CorrectionOptions } from './correction-fitter.ts';
+export {
+  estimateSweepParameters,
+  exponentialSweepInverse,
+  generateExponentialSweep,
+  type ExponentialSweep,
+  type ExponentialSweepOptions,
+  type SweepParameters,
+} from './exponential-sweep.ts';
+export {
+  applyMicCalibration,
+  micResponseDb,
+  parseMicCalibration,
+  type MicCalibration,
+} from './mic-calibration.ts';
+export { powerAverage } from './position-average.ts';
+export {
+  analyzeRoomMeasurement,
+  responseFromImpulse,
+  type RoomMeasurement,
+  type RoomMeasurementInput,
+} from './room-measurement.ts';

@@ -78,6 +78,42 @@ export interface AnalyzeOptions {
   readonly json: boolean;
 }
 
+export interface RoomSweepOptions {
+  readonly action: 'sweep';
+  readonly out: string;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly start: number;
+  readonly end: number;
+  readonly level: number;
+}
+
+export interface RoomAnalyzeOptions {
+  readonly action: 'analyze' | 'correct';
+  readonly sweep: string;
+  readonly recording: string;
+  readonly loopback: string | undefined;
+  readonly micCal: string | undefined;
+  readonly json: boolean;
+}
+
+export interface RoomCorrectOptions extends RoomAnalyzeOptions {
+  readonly action: 'correct';
+  /** `lathe room analyze --json` output to correct instead of analysing sweep + recording. */
+  readonly analysis: string | undefined;
+  /** flat, a named house curve, or a target file. */
+  readonly target: string;
+  readonly range: readonly [number, number];
+  readonly maxBoost: number;
+  readonly format: 'rew' | 'eqapo' | 'camilladsp' | undefined;
+  readonly out: string | undefined;
+  readonly saveProfile: string | undefined;
+  readonly db: string | undefined;
+}
+
+export type RoomOptions =
+  RoomSweepOptions | (RoomAnalyzeOptions & { readonly action: 'analyze' }) | RoomCorrectOptions;
+
 export type Command =
   | { readonly name: 'start'; readonly options: StartOptions }
   | { readonly name: 'devices'; readonly options: DevicesOptions }
@@ -86,6 +122,7 @@ export type Command =
   | { readonly name: 'analyze'; readonly options: AnalyzeOptions }
   | { readonly name: 'render'; readonly options: RenderOptions }
   | { readonly name: 'sessions'; readonly options: SessionsOptions }
+  | { readonly name: 'room'; readonly options: RoomOptions }
   | { readonly name: 'help' };
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -208,6 +245,8 @@ export function parseCommand(argv: readonly string[]): Command {
     }
     case 'sessions':
       return { name: 'sessions', options: parseSessionsOptions(rest) };
+    case 'room':
+      return { name: 'room', options: parseRoomOptions(rest) };
     case 'render':
       return { name: 'render', options: parseRenderOptions(rest) };
     case 'devices': {
@@ -376,4 +415,116 @@ function parseSessionsOptions(rest: string[]): SessionsOptions {
           : `unknown sessions action "${action}"`,
       );
   }
+}
+
+function numberFlag(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw usage(`--${name} must be a number, got "${text}"`);
+  if (value < min || value > max) throw usage(`--${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+const FORMATS = ['rew', 'eqapo', 'camilladsp'] as const;
+
+function parseRoomOptions(rest: string[]): RoomOptions {
+  const [action, ...args] = rest;
+  if (action === 'sweep') {
+    const { values } = parse(joinNegativeValues(args, ['--level']), {
+      out: { type: 'string' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      level: { type: 'string' },
+    });
+    if (values.out === undefined || values.out.trim() === '') throw usage('room sweep needs --out FILE.wav');
+    const rate = integerFlag('rate', values.rate, 48000, 8000, 384000);
+    const start = numberFlag('start', values.start, 20, 1, rate / 2);
+    const end = numberFlag('end', values.end, Math.min(20000, rate * 0.45), 1, rate / 2);
+    if (!(end > start * 2))
+      throw usage(`--end must be more than an octave above --start (${start} Hz), got ${end}`);
+    return {
+      action,
+      out: values.out,
+      rate,
+      // 2^18 samples at 48 kHz (REW's default 256k length).
+      seconds: numberFlag('seconds', values.seconds, 262144 / 48000, 0.5, 600),
+      start,
+      end,
+      level: numberFlag('level', values.level, -12, -60, -3.01),
+    };
+  }
+  if (action === 'analyze' || action === 'correct') {
+    const { values } = parse(joinNegativeValues(args, ['--max-boost']), {
+      sweep: { type: 'string' },
+      recording: { type: 'string' },
+      loopback: { type: 'string' },
+      'mic-cal': { type: 'string' },
+      json: { type: 'boolean' },
+      ...(action === 'correct'
+        ? {
+            analysis: { type: 'string' as const },
+            target: { type: 'string' as const },
+            range: { type: 'string' as const },
+            'max-boost': { type: 'string' as const },
+            format: { type: 'string' as const },
+            out: { type: 'string' as const },
+            'save-profile': { type: 'string' as const },
+            db: { type: 'string' as const },
+          }
+        : {}),
+    });
+    const text = (key: string): string | undefined =>
+      values[key as keyof typeof values] as string | undefined;
+    const analysis = text('analysis');
+    if (analysis !== undefined && (values.sweep !== undefined || values.recording !== undefined)) {
+      throw usage('room correct takes --analysis FILE.json or --sweep and --recording, not both');
+    }
+    if (analysis === undefined && (values.sweep === undefined || values.recording === undefined)) {
+      throw usage(
+        `room ${action} needs --sweep FILE and --recording FILE${action === 'correct' ? ' (or --analysis FILE.json)' : ''}`,
+      );
+    }
+    const inputs = {
+      sweep: values.sweep ?? '',
+      recording: values.recording ?? '',
+      loopback: values.loopback,
+      micCal: values['mic-cal'],
+      json: values.json ?? false,
+    };
+    if (action === 'analyze') return { action, ...inputs };
+    const rangeText = text('range') ?? '20-500';
+    const match = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(rangeText);
+    const range: [number, number] | null = match === null ? null : [Number(match[1]), Number(match[2])];
+    if (range === null || !(range[0] >= 10 && range[1] > range[0] && range[1] <= 24000)) {
+      throw usage(`--range must be LO-HI in Hz, e.g. 20-500 (full band: 20-20000), got "${rangeText}"`);
+    }
+    const format = text('format');
+    if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
+      throw usage(`--format must be rew, eqapo or camilladsp, got "${format}"`);
+    }
+    if (text('out') !== undefined && format === undefined) throw usage('--out needs --format');
+    return {
+      action,
+      ...inputs,
+      analysis,
+      target: text('target') ?? 'flat',
+      range,
+      maxBoost: numberFlag('max-boost', text('max-boost'), 3, 0, 6),
+      format: format as RoomCorrectOptions['format'],
+      out: text('out'),
+      saveProfile: text('save-profile'),
+      db: text('db'),
+    };
+  }
+  throw usage(
+    action === undefined ? 'room needs sweep, analyze or correct' : `unknown room action "${action}"`,
+  );
 }

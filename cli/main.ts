@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze-command.ts';
 import { renderCommand } from './render-command.ts';
 import { parseCommand } from './cli-options.ts';
 import { devicesCommand } from './devices-command.ts';
+import { roomCommand } from './room-command.ts';
 import { sessionsCommand } from './sessions-command.ts';
 import { setCommand } from './set-command.ts';
 import { defaultCacheDir, startCommand } from './start-command.ts';
@@ -54,6 +55,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return setCommand(command.options, out, err);
     case 'sessions':
       return sessionsCommand(command.options, out, err);
+    case 'room':
+      return roomCommand(command.options, out, err);
     case 'surface-sim': {
       const shutdown = shutdownSignal();
       return surfaceSimCommand(command.options, { out, err, input: process.stdin, shutdown });

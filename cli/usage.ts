@@ -35,6 +35,15 @@ Commands:
             export NAME [--out FILE.json]   one JSON document (to stdout without --out)
             import FILE.json [--name NAME]  add a session (older formats are migrated)
             --db FILE                       session database (default as for start)
+  room sweep|analyze|correct   Room measurement and correction from files
+            sweep --out FILE.wav [--rate HZ] [--seconds S] [--start HZ] [--end HZ] [--level DBFS]
+                    an exponential sine sweep to play (default 48000 Hz, 5.46 s, 20-20000 Hz, -12 dBFS RMS)
+            analyze --sweep FILE --recording FILE [--loopback FILE] [--mic-cal FILE] [--json]
+                    delay, level (500 Hz-2 kHz), noise floor and the response (1/48 octave)
+            correct (--sweep FILE --recording FILE ... | --analysis FILE.json) [--target flat|NAME|FILE]
+                    [--range LO-HI] [--max-boost DB] [--json] [--format rew|eqapo|camilladsp [--out FILE]]
+                    [--save-profile NAME [--db FILE]]
+                    parametric EQ fitted to the target (cuts preferred, boosts at most +3 dB each, +6 total)
   devices   List audio devices (channels, rates), MIDI ports and serial ports
             --json          machine-readable output
   set       Set a parameter on a running console: lathe set <param> <value> [--host H] [--port P]

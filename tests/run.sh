@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 # jackd2: jackd + jack_lsp; libasound2-plugins: ALSA's jack PCM (how PortAudio reaches JACK);
 # sox: reference WAV reader/writer; chromium: browser tests; gcc, binutils: the C reference codec;
 # socat: pty pairs for the serial surface tests (each test starts its own pair and stops it by PID);
-# ffmpeg, libebur128-dev: independent reference loudness and true-peak meters.
-PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat ffmpeg libebur128-dev)
+# ffmpeg, libebur128-dev: independent reference loudness and true-peak meters;
+# xz-utils: unpacks DRC's source tarball (the real room measurement, fetched below).
+PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat ffmpeg libebur128-dev xz-utils)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -29,6 +30,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 1
   fi
 fi
+
+# A real room the project did not make: DRC's sample measurement from Debian's drc source
+# package (GPL data, so fetched here rather than committed). Needs root the first time.
+bash tests/support/fetch-drc-sample.sh || { echo "could not fetch DRC's sample room (see above)"; exit 1; }
 
 [ -d node_modules ] || npm install --no-audit --no-fund || exit 1
 npm run --silent build >/dev/null || { echo "panel build failed"; exit 1; }
