@@ -57,3 +57,62 @@ export * from './midi/hui/hui-pairing.ts';
 export * from './midi/hui/hui-surface-messages.ts';
 export * from './midi/hui/hui-host-messages.ts';
 export * from './midi/hui/hui-input-decoder.ts';
+// MIDI surfaces: transport interface (+ in-process fake), device profiles and mapping pages (data), the MCU driver.
+export {
+  portNames,
+  type MidiBackend,
+  type MidiPort,
+  type MidiPortCatalogue,
+  type MidiPortNames,
+  type MidiPortOpener,
+} from './midi/midi-port.ts';
+export { FakeMidiBackend, FakeMidiDevice, type FakeMidiOptions } from './midi/fake-midi-port.ts';
+export {
+  ManualSurfaceClock,
+  systemSurfaceClock,
+  type SurfaceClock,
+  type SurfaceTimer,
+} from './midi/surface-clock.ts';
+export {
+  BUILTIN_PROFILE_DIR,
+  DeviceProfileSchema,
+  PROFILE_FORMAT,
+  PROFILE_VERSION,
+  loadDeviceProfile,
+  loadDeviceProfiles,
+  matchProfile,
+  parseDeviceProfile,
+  type DeviceProfile,
+  type ProfileMatch,
+  type SurfaceProtocol,
+} from './profiles/device-profile.ts';
+export { SURFACE_DATA_ERROR_CODE, SurfaceDataError, type SurfaceDataKind } from './profiles/surface-data.ts';
+export {
+  BUILTIN_MAPPING_DIR,
+  MAPPING_FORMAT,
+  MAPPING_VERSION,
+  MappingDocumentSchema,
+  STRIP_BUTTON_SLOTS,
+  loadMappingDocument,
+  loadMappingDocuments,
+  parseMappingDocument,
+  resolvePage,
+  stripButtonIndex,
+  unknownMappingParams,
+  type MappingDocument,
+  type MappingPage,
+  type ResolvedPage,
+  type ResolveOptions,
+  type StripButtonSlot,
+} from './mapping/mapping-pages.ts';
+export { paramValueText } from './mapping/value-text.ts';
+export {
+  DEFAULT_MCU_TIMING,
+  McuSurfaceDriver,
+  type McuSurfaceEvents,
+  type McuSurfaceOptions,
+  type McuSurfaceTiming,
+  type McuUnitConfig,
+  type McuUnitCounters,
+  type McuUnitState,
+} from './midi/mcu-surface-driver.ts';

@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   LATHE_SNAPSHOT_NOT_FOUND: 'No snapshot with that id in the session',
   LATHE_RECALL_SCOPE_INVALID: 'The recall scope names no known strip, section or group',
   LATHE_RECALL_NOTHING_TO_UNDO: 'There is no recall to undo',
+  LATHE_SURFACE_PROFILE_INVALID: 'A control-surface device profile does not match the format',
+  LATHE_SURFACE_MAPPING_INVALID: 'A control-surface mapping does not match the format',
   LATHE_SESSION_NOT_OPEN: 'That session is not the one open on the console',
   LATHE_SESSION_STRUCTURE_MISMATCH:
     'The session has another console structure; start Lathe with it to open it',

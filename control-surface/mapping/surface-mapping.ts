@@ -15,11 +15,18 @@ export type BindingMode =
   /** LEDs: lit while a 0/1 parameter is 1. */
   | { readonly kind: 'indicator' };
 
+/** How an encoder's LED ring shows its parameter (the Mackie ring modes). */
+export type RingStyle = 'dot' | 'boostCut' | 'wrap' | 'spread';
+
 export interface ControlBinding {
   readonly control: ControlKind;
   readonly index: number;
   readonly param: string;
   readonly mode: BindingMode;
+  /** Encoders with a ring: how it is drawn (default `dot`). */
+  readonly ring?: RingStyle;
+  /** What a display shows for this control instead of the parameter's own label. */
+  readonly label?: string;
 }
 
 export interface SurfaceMapping {
