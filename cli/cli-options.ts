@@ -18,6 +18,14 @@ export interface StartOptions {
   readonly restoreAutosave: boolean;
   /** Session database; undefined: the default under the user's data directory. */
   readonly db: string | undefined;
+  /** MIDI surfaces to attach, in the user's order (main unit, then extenders left to right). */
+  readonly surfaces: readonly SurfaceSpec[];
+}
+
+/** `--surface PROFILE:PORT`: a device profile id and the MIDI port name it is on. */
+export interface SurfaceSpec {
+  readonly profile: string;
+  readonly port: string;
 }
 
 export type SessionsOptions =
@@ -146,7 +154,7 @@ function integerFlag(
   return value;
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(
+function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(
   args: string[],
   options: T,
   positionals = false,
@@ -210,6 +218,7 @@ export function parseCommand(argv: readonly string[]): Command {
         session: { type: 'string' },
         'restore-autosave': { type: 'boolean' },
         db: { type: 'string' },
+        surface: { type: 'string', multiple: true },
       });
       if (values.mix !== undefined && values.session !== undefined) {
         throw usage('start takes --mix or --session, not both');
@@ -240,6 +249,7 @@ export function parseCommand(argv: readonly string[]): Command {
           session: values.session,
           restoreAutosave: values['restore-autosave'] ?? false,
           db: values.db,
+          surfaces: (values.surface ?? []).map(parseSurfaceSpec),
         },
       };
     }
@@ -527,4 +537,15 @@ function parseRoomOptions(rest: string[]): RoomOptions {
   throw usage(
     action === undefined ? 'room needs sweep, analyze or correct' : `unknown room action "${action}"`,
   );
+}
+
+/** `PROFILE:PORT`; the port name may itself contain colons (JACK names do). */
+function parseSurfaceSpec(text: string): SurfaceSpec {
+  const colon = text.indexOf(':');
+  const profile = colon < 0 ? '' : text.slice(0, colon).trim();
+  const port = colon < 0 ? '' : text.slice(colon + 1).trim();
+  if (profile === '' || port === '') {
+    throw usage(`--surface must be PROFILE:PORT (e.g. x-touch:"X-Touch MIDI 1"), got "${text}"`);
+  }
+  return { profile, port };
 }

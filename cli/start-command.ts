@@ -24,6 +24,7 @@ import {
 } from '../sessions/index.ts';
 import { buildApp } from '../web-panel/index.ts';
 import type { StartOptions } from './cli-options.ts';
+import { attachMidiSurfaces, type AttachedSurfaces } from './midi-surfaces.ts';
 
 export interface StartIo {
   readonly out: (line: string) => void;
@@ -173,6 +174,16 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     (options.session !== undefined && store !== null
       ? store.structure(options.session).surfaces.find((s) => s.profile === FADER_BOARD_PROFILE)?.port
       : undefined);
+  let midiSurfaces: AttachedSurfaces;
+  try {
+    midiSurfaces = await attachMidiSurfaces(options.surfaces, engine, io.out);
+  } catch (error) {
+    io.err(`lathe: ${error instanceof Error ? error.message : String(error)}`);
+    await engine.stop();
+    store?.close();
+    return 1;
+  }
+
   let sessions: SessionManager | undefined;
   if (store !== null) {
     sessions = new SessionManager({
@@ -181,8 +192,12 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       shape: engine.layout,
       stems: mix?.stemFiles ?? [],
       sampleRate: options.rate,
-      surfaces:
-        serialPath === undefined ? [] : [{ profile: FADER_BOARD_PROFILE, port: serialPath, mapping: null }],
+      surfaces: [
+        ...(serialPath === undefined
+          ? []
+          : [{ profile: FADER_BOARD_PROFILE, port: serialPath, mapping: null }]),
+        ...midiSurfaces.list,
+      ],
       onAutosaveError: (error) => {
         io.err(
           `lathe: autosave failed (${error.message}); the console keeps its state and retries on the next change`,
@@ -201,6 +216,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await engine.stop();
+    await midiSurfaces.stop();
     sessions?.close();
     store?.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -238,6 +254,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
 
   await io.shutdown;
   await surface?.stop();
+  await midiSurfaces.stop();
   await app.close();
   // A pending autosave is written before the console goes.
   sessions?.close();

@@ -14,6 +14,8 @@ Commands:
             --session NAME  open a stored session: its strips, stems, values and automation
             --restore-autosave  with --session: open its newest autosave, not its last save
             --db FILE       session database (default ~/.local/share/lathe/lathe.db)
+            --surface PROFILE:PORT  a Mackie Control/HUI surface on a MIDI port (repeatable, in
+                            order: main unit, then extenders); \`lathe devices\` shows the matches
   render    Bounce a mix or master a file offline, through the same DSP as the console
             --mix FILE.json   bounce a mix document through strips, auxes and the master chain
             --input IN.wav    or: run a stereo WAV/AIFF file through the master chain only

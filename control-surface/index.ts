@@ -116,3 +116,24 @@ export {
   type McuUnitCounters,
   type McuUnitState,
 } from './midi/mcu-surface-driver.ts';
+export {
+  DEFAULT_HUI_TIMING,
+  HuiSurfaceDriver,
+  type HuiSurfaceEvents,
+  type HuiSurfaceOptions,
+  type HuiSurfaceTiming,
+  type HuiUnitConfig,
+  type HuiUnitCounters,
+  type HuiUnitState,
+} from './midi/hui-surface-driver.ts';
+export { HuiKeepalive } from './midi/hui-driver/hui-keepalive.ts';
+export {
+  EasyMidiBackend,
+  MIDI_PORT_ERROR_CODE,
+  MidiPortError,
+  createEasyMidiBackend,
+  findMidiPort,
+  loadEasyMidiNative,
+  type EasyMidiBackendOptions,
+  type MidiPortErrorReason,
+} from './midi/easymidi-port.ts';

@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 # sox: reference WAV reader/writer; chromium: browser tests; gcc, binutils: the C reference codec;
 # socat: pty pairs for the serial surface tests (each test starts its own pair and stops it by PID);
 # ffmpeg, libebur128-dev: independent reference loudness and true-peak meters;
-# xz-utils: unpacks DRC's source tarball (the real room measurement, fetched below).
-PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat ffmpeg libebur128-dev xz-utils)
+# xz-utils: unpacks DRC's source tarball (the real room measurement, fetched below);
+# libjack-jackd2-dev, g++, make, python3: rebuild easymidi's RtMidi for JACK MIDI (below).
+PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat ffmpeg libebur128-dev xz-utils
+  libjack-jackd2-dev g++ make python3)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -36,6 +38,9 @@ fi
 bash tests/support/fetch-drc-sample.sh || { echo "could not fetch DRC's sample room (see above)"; exit 1; }
 
 [ -d node_modules ] || npm install --no-audit --no-fund || exit 1
+# easymidi's prebuilt RtMidi speaks ALSA only, and these machines have no ALSA sequencer: the
+# MIDI end-to-end tests run over JACK MIDI with the addon rebuilt for it (idempotent).
+bash tests/support/build-jack-midi.sh || { echo "could not build easymidi's addon for JACK MIDI"; exit 1; }
 npm run --silent build >/dev/null || { echo "panel build failed"; exit 1; }
 
 jack_pid=""

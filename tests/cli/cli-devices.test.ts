@@ -87,3 +87,16 @@ describe('lathe devices (real command, whatever this machine has)', () => {
       expect(serialLines.some((l) => l.startsWith(`  ${p.path}`))).toBe(true);
   });
 });
+
+describe('MIDI port -> device profile matching (lathe devices)', () => {
+  it('picks the most specific shipped profile for real port names, and none for unknown ones', async () => {
+    const { profileMatches } = await import('../../cli/devices-command.ts');
+    const { loadDeviceProfiles } = await import('../../control-surface/index.ts');
+    const profiles = await loadDeviceProfiles();
+    const matches = profileMatches(
+      ['X-Touch MIDI 1', 'X-Touch-Ext MIDI 1', 'MCU Pro USB v3.1', 'BCF2000 Port 1', 'Some Keyboard MIDI 1'],
+      profiles,
+    );
+    expect(matches.map((m) => m.profile)).toEqual(['x-touch', 'x-touch-ext', 'mcu', 'bcf2000', null]);
+  });
+});

@@ -76,6 +76,7 @@ describe('parseCommand', () => {
         block: 128,
         audio: undefined,
         restoreAutosave: false,
+        surfaces: [],
       },
     });
   });
@@ -104,6 +105,7 @@ describe('parseCommand', () => {
         rate: 96000,
         block: 256,
         restoreAutosave: false,
+        surfaces: [],
       },
     });
   });
@@ -139,5 +141,21 @@ describe('parseCommand', () => {
   it('devices', () => {
     expect(parseCommand(['devices'])).toEqual({ name: 'devices', options: { json: false } });
     expect(parseCommand(['devices', '--json'])).toEqual({ name: 'devices', options: { json: true } });
+  });
+
+  it('--surface PROFILE:PORT is repeatable, in order; the port may hold colons; a bad one is a usage error', () => {
+    const command = parseCommand([
+      'start',
+      '--surface',
+      'x-touch-ext:X-Touch-Ext MIDI 1',
+      '--surface',
+      'x-touch:RtMidi Output Client:X-Touch',
+    ]);
+    expect(command.name === 'start' ? command.options.surfaces : null).toEqual([
+      { profile: 'x-touch-ext', port: 'X-Touch-Ext MIDI 1' },
+      { profile: 'x-touch', port: 'RtMidi Output Client:X-Touch' },
+    ]);
+    expect(() => parseCommand(['start', '--surface', 'x-touch'])).toThrow(/PROFILE:PORT/);
+    expect(() => parseCommand(['start', '--surface', ':port'])).toThrow(/PROFILE:PORT/);
   });
 });

@@ -1,0 +1,94 @@
+import {
+  createEasyMidiBackend,
+  HuiSurfaceDriver,
+  loadDeviceProfiles,
+  loadMappingDocuments,
+  McuSurfaceDriver,
+  portNames,
+  type DeviceProfile,
+  type EasyMidiBackend,
+} from '../control-surface/index.ts';
+import { LatheError, type Engine } from '../engine/index.ts';
+import type { SurfaceSpec } from './cli-options.ts';
+
+export interface AttachedSurfaces {
+  /** The surfaces as sessions record them, in the user's order. */
+  readonly list: readonly { profile: string; port: string; mapping: string | null }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `lathe start --surface PROFILE:PORT ...`: Mackie Control units (a main unit and extenders, in
+ * the order given) share one driver, so banking spans them; HUI units share another. Each unit
+ * reconnects by itself when its port goes and comes back (hot-plug), with a full state push.
+ */
+export async function attachMidiSurfaces(
+  specs: readonly SurfaceSpec[],
+  engine: Engine,
+  log: (line: string) => void,
+): Promise<AttachedSurfaces> {
+  if (specs.length === 0) return { list: [], stop: () => Promise.resolve() };
+  const profiles = await loadDeviceProfiles();
+  const [mapping] = (await loadMappingDocuments()).filter((m) => m.name === 'default');
+  if (mapping === undefined)
+    throw new LatheError('LATHE_SURFACE_MAPPING_INVALID', 'the default surface mapping is missing');
+  const units = specs.map((spec) => {
+    const profile = profiles.find((p) => p.id === spec.profile);
+    if (profile === undefined) {
+      throw new LatheError(
+        'LATHE_USAGE',
+        `--surface ${spec.profile}:${spec.port}: no device profile "${spec.profile}"; profiles: ${profiles.map((p) => p.id).join(', ')}`,
+      );
+    }
+    return { port: portNames(spec.port), profile };
+  });
+  const byProtocol = (protocol: DeviceProfile['protocol']): typeof units =>
+    units.filter((u) => u.profile.protocol === protocol);
+  const generic = byProtocol('generic');
+  if (generic.length > 0) {
+    throw new LatheError(
+      'LATHE_USAGE',
+      `--surface ${generic[0]!.profile.id}:${generic[0]!.port.input}: generic controllers are attached with MIDI learn (not from the command line yet)`,
+    );
+  }
+  const backend: EasyMidiBackend = createEasyMidiBackend();
+  const stripLabel = (strip: number): string => engine.layout.strips[strip]?.label ?? '';
+  const drivers: { stop: () => Promise<void> }[] = [];
+  const mcu = byProtocol('mcu');
+  if (mcu.length > 0) {
+    const driver = new McuSurfaceDriver({
+      units: mcu,
+      params: engine.params,
+      open: backend.open,
+      mapping,
+      stripLabel,
+    });
+    driver.on('state', (unit, state, reason) => {
+      log(`surface ${mcu[unit]!.profile.id} on ${mcu[unit]!.port.input}: ${state} (${reason})`);
+    });
+    driver.start();
+    drivers.push(driver);
+  }
+  const hui = byProtocol('hui');
+  if (hui.length > 0) {
+    const driver = new HuiSurfaceDriver({
+      units: hui,
+      params: engine.params,
+      open: backend.open,
+      mapping,
+      stripLabel,
+    });
+    driver.on('state', (unit, state, reason) => {
+      log(`surface ${hui[unit]!.profile.id} on ${hui[unit]!.port.input}: ${state} (${reason})`);
+    });
+    driver.start();
+    drivers.push(driver);
+  }
+  return {
+    list: specs.map((spec) => ({ profile: spec.profile, port: spec.port, mapping: mapping.name })),
+    stop: async () => {
+      await Promise.all(drivers.map((d) => d.stop()));
+      await backend.close();
+    },
+  };
+}
