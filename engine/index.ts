@@ -41,6 +41,13 @@ export {
 export { SpectrumAnalyser, type SpectrumAnalyserOptions } from './meters/spectrum-analyser.ts';
 export { EventRing, ENGINE_EVENT, WORKER_EVENT, type EventRecord } from './events/event-ring.ts';
 export { ConsoleGraph, consoleMeterSlots } from './graph/console-graph.ts';
+export { MonitorPath } from './processors/monitor-path.ts';
+export { MONITOR_PATH_PARAMS, monitorParamIndex } from './processors/monitor/monitor-params.ts';
+export {
+  applyCalibrationProfile,
+  calibrationProfileValues,
+  type MonitorCalibrationProfile,
+} from './processors/monitor/apply-calibration-profile.ts';
 export {
   defaultLayout,
   layoutInputChannels,

@@ -7,6 +7,7 @@ import { gainReductionSources } from './gain-reduction-sources.ts';
 import { MUTE_RAMP_MS } from '../params/mix-params.ts';
 import type { ParamTable } from '../params/param-table.ts';
 import type { BlockProcessor } from '../processors/block-processor.ts';
+import { MonitorPath } from '../processors/monitor-path.ts';
 import { Transport } from '../transport/transport.ts';
 import { stripChannels, type ConsoleLayout } from './console-layout.ts';
 import { buildConsoleParams, chainOrders, type ConsoleParams } from './console-params.ts';
@@ -23,6 +24,12 @@ export interface ConsoleGraphOptions {
    * (the default: offline renders measure their output themselves).
    */
   readonly masterMeters?: MasterMeterBuffers | true;
+  /**
+   * Send the master through the monitor path (speaker EQ, delays, trims, sets, dim, mono, mute,
+   * level, ceiling) to the outputs. Off by default: offline renders take the print bus as it is;
+   * the engine's worker turns it on (see `setMonitoring`).
+   */
+  readonly monitor?: boolean;
 }
 
 /** Meter slots: one per strip, one per aux return, then the master's left and right. */
@@ -66,6 +73,9 @@ export class ConsoleGraph {
   /** The master meter set, when metering (see ConsoleGraphOptions.masterMeters). */
   readonly masterMeters: MasterMeterSet | null;
   private readonly outputStage: BlockProcessor;
+  /** What the engineer hears: the master to the speakers (only while `monitoring`). */
+  readonly monitor: MonitorPath;
+  private monitorOn: boolean;
   /** chainOrders() flattened: 4 stage indices per choice. */
   private readonly orderTable: Int32Array;
   private readonly stageCount: number;
@@ -123,6 +133,8 @@ export class ConsoleGraph {
     );
     this.masterStages = MASTER_STAGES.map((stage) => stage.kind.create(sampleRate, maxBlockFrames, 2));
     this.outputStage = OUTPUT_STAGE.kind.create(sampleRate, maxBlockFrames, 2);
+    this.monitor = new MonitorPath(sampleRate, maxBlockFrames);
+    this.monitorOn = options.monitor === true;
     const meterBuffers = options.masterMeters;
     this.masterMeters =
       meterBuffers === undefined
@@ -213,7 +225,26 @@ export class ConsoleGraph {
     this.outputStage.update(current, this.params.master.dither);
     this.outputStage.reset();
     this.masterMeters?.reset();
+    this.monitor.update(current, this.params.monitor);
+    this.monitor.reset();
     this.rampReset = 1;
+  }
+
+  /** Whether the outputs play the monitor path (true) or the master as rendered (false). */
+  get monitoring(): boolean {
+    return this.monitorOn;
+  }
+
+  /**
+   * Set-up, between blocks: route the outputs through the monitor path or not. Turning it on
+   * starts it settled (empty delay lines, the current set playing, no fade).
+   */
+  setMonitoring(on: boolean): void {
+    if (on && !this.monitorOn) {
+      this.monitor.update(this.smoother.current, this.params.monitor);
+      this.monitor.reset();
+    }
+    this.monitorOn = on;
   }
 
   /**
@@ -248,7 +279,10 @@ export class ConsoleGraph {
     this.processMaster(n, reset);
     if (meters !== null) meters.commitBlock(this.blockPeak, this.blockSumSquares, n);
     if (this.masterMeters !== null) this.masterMeters.process(mixLeft, mixRight, n);
-    this.writeOutput(output, outputChannels, n);
+    if (this.monitorOn) {
+      this.monitor.update(this.smoother.current, this.params.monitor);
+      this.monitor.process(mixLeft, mixRight, output, outputChannels, n, reset);
+    } else this.writeOutput(output, outputChannels, n);
   }
 
   private updateSolo(frames: number, reset: boolean): void {

@@ -8,6 +8,7 @@ import {
 } from '../params/mix-params.ts';
 import type { ParamSpec } from '../params/param-spec.ts';
 import type { ParamTemplate } from '../processors/block-processor.ts';
+import { MONITOR_PATH_PARAMS } from '../processors/monitor/monitor-params.ts';
 import { defaultLayout, type ConsoleLayout } from './console-layout.ts';
 import {
   AUX_EFFECTS,
@@ -55,6 +56,11 @@ export interface ConsoleParams {
   readonly strips: readonly StripParamIndex[];
   readonly auxes: readonly AuxParamIndex[];
   readonly master: MasterParamIndex;
+  /**
+   * Base index of the monitor path's parameters (`monitor/...`, MONITOR_PATH_PARAMS order). They
+   * come last, so every index before them is what it was before the monitor path existed.
+   */
+  readonly monitor: number;
 }
 
 export function auxName(aux: number): string {
@@ -227,7 +233,8 @@ export function buildConsoleParams(layout: ConsoleLayout): ConsoleParams {
     smoothingMs: FADER_SMOOTHING_MS,
   });
   const dither = addTemplates('master', 'Master', OUTPUT_STAGE.prefix, OUTPUT_STAGE.kind.params);
-  return { specs, strips, auxes, master: { fader, pan, mute, chainOrder, output, stages, dither } };
+  const monitor = addTemplates('monitor', 'Monitor', '', MONITOR_PATH_PARAMS);
+  return { specs, strips, auxes, master: { fader, pan, mute, chainOrder, output, stages, dither }, monitor };
 }
 
 /** The parameters of the default console with `stripCount` mono strips (tests, tools). */

@@ -30,6 +30,8 @@ const parts = createRuntime({
   shared: config,
 });
 const { runtime } = parts;
+// The live console feeds its speakers through the monitor path; renders never do.
+parts.graph.setMonitoring(true);
 if (config.mix !== null) applyMixLoad(parts, config.mix, false);
 if (config.capture !== null) runtime.captureOutput(config.capture.buffer, config.capture.count);
 
