@@ -60,7 +60,15 @@ export interface MeasureOptions {
   readonly recordChannel: number;
   /** Frames to record beyond the stimulus (for the round trip and decay). */
   readonly tailFrames: number;
+  /**
+   * Loudest sample allowed, dBFS (default -3: a -12 dBFS RMS sweep peaks at -9). Measurement
+   * bypasses the monitor path's ceiling, so the level is checked here before anything plays.
+   */
+  readonly maxPeakDbfs?: number;
 }
+
+/** A measurement signal must start from silence (a fade or ramp), not with a step into a speaker. */
+const FIRST_SAMPLE_MAX = 1e-3;
 
 export interface EngineEvents {
   fault: [string];
@@ -378,6 +386,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async measure(stimulus: Float32Array, options: MeasureOptions): Promise<Float32Array> {
     if (this.stopped) throw new LatheError('LATHE_ENGINE_STOPPED', 'engine is stopped');
     if (this.measuring) throw new LatheError('LATHE_MEASUREMENT_BUSY', 'a measurement is already running');
+    checkMeasurement(stimulus, options);
     this.measuring = true;
     try {
       const control = new SharedArrayBuffer(MEASUREMENT_CONTROL_WORDS * 4);
@@ -454,5 +463,37 @@ function validateFormat(options: EngineOptions): void {
   }
   if (!Number.isInteger(stripCount) || stripCount < 1 || stripCount > 256) {
     throw new LatheError('LATHE_AUDIO_CONFIG_INVALID', `strip count ${stripCount} must be 1..256`);
+  }
+}
+
+/** Refuses a stimulus that would be unsafe for speakers or that the worker cannot play. */
+function checkMeasurement(stimulus: Float32Array, options: MeasureOptions): void {
+  const invalid = (what: string): LatheError => new LatheError('LATHE_MEASUREMENT_INVALID', what);
+  if (stimulus.length === 0) throw invalid('the measurement signal is empty');
+  if (options.outputChannels.length === 0) throw invalid('no output channel to play the measurement on');
+  for (const channel of [...options.outputChannels, options.recordChannel]) {
+    if (!Number.isInteger(channel) || channel < 0 || channel > 30)
+      throw invalid(`channel ${channel} is not usable`);
+  }
+  if (!Number.isInteger(options.tailFrames) || options.tailFrames < 0)
+    throw invalid('tailFrames must be a whole number >= 0');
+  let peak = 0;
+  for (const x of stimulus) {
+    if (!Number.isFinite(x)) throw invalid('the measurement signal holds NaN or infinite samples');
+    const magnitude = Math.abs(x);
+    if (magnitude > peak) peak = magnitude;
+  }
+  const maxPeakDbfs = options.maxPeakDbfs ?? -3;
+  if (peak > 10 ** (maxPeakDbfs / 20)) {
+    throw new LatheError(
+      'LATHE_MEASUREMENT_UNSAFE',
+      `the measurement signal peaks at ${(20 * Math.log10(peak)).toFixed(1)} dBFS, above the safe ${maxPeakDbfs} dBFS`,
+    );
+  }
+  if (Math.abs(stimulus[0]!) > FIRST_SAMPLE_MAX) {
+    throw new LatheError(
+      'LATHE_MEASUREMENT_UNSAFE',
+      'the measurement signal must start from silence (fade or ramp in)',
+    );
   }
 }

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   LATHE_WAV_INVALID: 'Not a readable WAV file',
   LATHE_ENGINE_STOPPED: 'The engine is not running',
   LATHE_MEASUREMENT_BUSY: 'A measurement is already running',
+  LATHE_MEASUREMENT_UNSAFE: 'The measurement signal is too loud or starts without a ramp',
+  LATHE_MEASUREMENT_INVALID: 'The measurement signal or channels are not usable',
   LATHE_AUDIO_FILE_UNREADABLE: 'The audio file cannot be opened or read',
   LATHE_AUDIO_FILE_INVALID: 'Not a readable audio file (empty, truncated, damaged, or not audio)',
   LATHE_AUDIO_FORMAT_UNSUPPORTED: 'Audio file encoding not supported',
