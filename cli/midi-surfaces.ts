@@ -1,5 +1,6 @@
 import {
   createEasyMidiBackend,
+  GenericSurfaceDriver,
   HuiSurfaceDriver,
   loadDeviceProfiles,
   loadMappingDocuments,
@@ -44,13 +45,6 @@ export async function attachMidiSurfaces(
   });
   const byProtocol = (protocol: DeviceProfile['protocol']): typeof units =>
     units.filter((u) => u.profile.protocol === protocol);
-  const generic = byProtocol('generic');
-  if (generic.length > 0) {
-    throw new LatheError(
-      'LATHE_USAGE',
-      `--surface ${generic[0]!.profile.id}:${generic[0]!.port.input}: generic controllers are attached with MIDI learn (not from the command line yet)`,
-    );
-  }
   const backend: EasyMidiBackend = createEasyMidiBackend();
   const stripLabel = (strip: number): string => engine.layout.strips[strip]?.label ?? '';
   const drivers: { stop: () => Promise<void> }[] = [];
@@ -80,6 +74,21 @@ export async function attachMidiSurfaces(
     });
     driver.on('state', (unit, state, reason) => {
       log(`surface ${hui[unit]!.profile.id} on ${hui[unit]!.port.input}: ${state} (${reason})`);
+    });
+    driver.start();
+    drivers.push(driver);
+  }
+  // Generic controllers: each on its own port, driven by the mapping's learned bindings.
+  for (const unit of byProtocol('generic')) {
+    const driver = new GenericSurfaceDriver({
+      port: unit.port,
+      profile: unit.profile,
+      params: engine.params,
+      open: backend.open,
+      bindings: (mapping.learned ?? []).filter((b) => b.port === undefined || b.port === unit.port.input),
+    });
+    driver.on('state', (state) => {
+      log(`surface ${unit.profile.id} on ${unit.port.input}: ${state}`);
     });
     driver.start();
     drivers.push(driver);

@@ -137,3 +137,15 @@ export {
   type EasyMidiBackendOptions,
   type MidiPortErrorReason,
 } from './midi/easymidi-port.ts';
+// MIDI learn: typed sources from any controller, learn sessions, learned bindings stored in the mapping.
+export * from './learn/relative-encoding.ts';
+export * from './learn/midi-source.ts';
+export * from './learn/source-event.ts';
+export * from './learn/nrpn-parser.ts';
+export * from './learn/source-event-decoder.ts';
+export * from './learn/learned-binding.ts';
+export * from './learn/apply-learned-binding.ts';
+export * from './learn/midi-learn.ts';
+export * from './learn/learned-mapping.ts';
+export * from './learn/serialize-mapping-document.ts';
+export * from './learn/generic-surface-driver.ts';

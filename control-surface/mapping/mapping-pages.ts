@@ -3,6 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type, type Static } from 'typebox';
 import type { ParamStore } from '../../engine/index.ts';
+import {
+  LearnedBindingSchema,
+  learnedBindingProblem,
+  learnedBindingsClash,
+} from '../learn/learned-binding.ts';
+import { describeSource } from '../learn/midi-source.ts';
 import { MCU_BUTTON } from '../midi/mcu/mcu-buttons.ts';
 import { jsonPointer, SurfaceDataError, surfaceDataChecker } from '../profiles/surface-data.ts';
 import type { ControlBinding, RingStyle, SurfaceMapping } from './surface-mapping.ts';
@@ -94,6 +100,8 @@ export const MappingDocumentSchema = Type.Object(
     /** The master fader on every page. */
     masterFader: Type.Optional(ParamId),
     pages: Type.Array(PageSchema, { minItems: 1, maxItems: 32 }),
+    /** Controls of generic controllers bound by MIDI learn (control-surface/learn/), on every page. */
+    learned: Type.Optional(Type.Array(LearnedBindingSchema, { maxItems: 1024 })),
   },
   { additionalProperties: false },
 );
@@ -145,6 +153,14 @@ export function parseMappingDocument(text: string, file: string): MappingDocumen
     });
   });
   if (doc.masterFader?.includes('{')) fail(['masterFader'], 'has a placeholder');
+  doc.learned?.forEach((binding, i) => {
+    const problem = learnedBindingProblem(binding);
+    if (problem !== null) fail(['learned', i, ...problem.path], problem.what);
+    // One control drives one parameter: a second binding on the same wire address would fight.
+    const clash = doc.learned?.findIndex((other, j) => j < i && learnedBindingsClash(other, binding));
+    if (clash !== undefined && clash >= 0)
+      fail(['learned', i, 'source'], `overlaps learned/${clash} (${describeSource(binding.source)})`);
+  });
   return doc;
 }
 
@@ -190,6 +206,9 @@ export function unknownMappingParams(
     page.fixed?.forEach((entry, f) => {
       for (const [id, where] of stripParams(entry)) check(id, ['pages', p, 'fixed', f, ...where]);
     });
+  });
+  doc.learned?.forEach((binding, i) => {
+    check(binding.param, ['learned', i, 'param']);
   });
   return errors;
 }
