@@ -47,6 +47,12 @@ export async function attachMidiSurfaces(
     units.filter((u) => u.profile.protocol === protocol);
   const backend: EasyMidiBackend = createEasyMidiBackend();
   const stripLabel = (strip: number): string => engine.layout.strips[strip]?.label ?? '';
+  const transport = {
+    position: (): number => engine.status().position / engine.sampleRate,
+    locate: (seconds: number): void => {
+      engine.locate(seconds);
+    },
+  };
   const drivers: { stop: () => Promise<void> }[] = [];
   const mcu = byProtocol('mcu');
   if (mcu.length > 0) {
@@ -56,6 +62,7 @@ export async function attachMidiSurfaces(
       open: backend.open,
       mapping,
       stripLabel,
+      transport,
     });
     driver.on('state', (unit, state, reason) => {
       log(`surface ${mcu[unit]!.profile.id} on ${mcu[unit]!.port.input}: ${state} (${reason})`);

@@ -108,7 +108,10 @@ export {
 export { paramValueText } from './mapping/value-text.ts';
 export {
   DEFAULT_MCU_TIMING,
+  JOG_SECONDS_PER_TICK,
   McuSurfaceDriver,
+  timecodeText,
+  type SurfaceTransport,
   type McuSurfaceEvents,
   type McuSurfaceOptions,
   type McuSurfaceTiming,

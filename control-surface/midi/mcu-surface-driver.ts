@@ -25,6 +25,7 @@ import { encodeMcuHostMessage, type McuHostMessage } from './mcu/mcu-host-messag
 import { McuInputDecoder, type McuInputCounters } from './mcu/mcu-input-decoder.ts';
 import { composeLcd, lcdUpdates, type LcdCellStyle } from './mcu/mcu-lcd.ts';
 import { DEFAULT_METER_MODE, MeterFeedback } from './mcu/mcu-meter.ts';
+import { assignmentUpdates, timecodeUpdates } from './mcu/mcu-seven-segment.ts';
 import type { McuSurfaceMessage } from './mcu/mcu-surface-messages.ts';
 import { decodeRingByte, encodeRingByte, ringFromPosition } from './mcu/mcu-vpot-ring.ts';
 import type { MidiPort, MidiPortNames, MidiPortOpener } from './midi-port.ts';
@@ -84,6 +85,33 @@ export interface McuSurfaceOptions {
   readonly timing?: Partial<McuSurfaceTiming>;
   /** Source tag of the parameter changes this surface makes. */
   readonly source?: string;
+  /** The console's transport: its time on the timecode display, the jog wheel moves it. */
+  readonly transport?: SurfaceTransport;
+}
+
+/** What a surface needs of the transport (the engine satisfies it through a small adapter). */
+export interface SurfaceTransport {
+  /** Playhead, seconds. */
+  position(): number;
+  locate(seconds: number): void;
+}
+
+/** Seconds one jog detent moves the playhead (a tenth of a second: fine enough to spot a cue). */
+export const JOG_SECONDS_PER_TICK = 0.1;
+
+/**
+ * The playhead as the 10-digit display shows it: hours (3), minutes, seconds, milliseconds (3),
+ * so "001 02 03 456" reads 1:02:03.456. Milliseconds rather than frames: a mastering console has
+ * no video frame rate.
+ */
+export function timecodeText(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds * 1000 + 1e-6));
+  const ms = total % 1000;
+  const s = Math.floor(total / 1000) % 60;
+  const m = Math.floor(total / 60000) % 60;
+  const h = Math.min(999, Math.floor(total / 3600000));
+  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+  return `${pad(h, 3)}${pad(m, 2)}${pad(s, 2)}${pad(ms, 3)}`;
 }
 
 export type McuUnitState =
@@ -146,6 +174,9 @@ interface Unit {
   port: MidiPort | null;
   session: number;
   lcd: string | null;
+  /** Last text on the timecode display and the assignment display (null = unknown). */
+  timecode: string | null;
+  assignment: string | null;
   timers: SurfaceTimer[];
   reopen: SurfaceTimer | null;
 }
@@ -228,6 +259,8 @@ export class McuSurfaceDriver extends EventEmitter<McuSurfaceEvents> {
         port: null,
         session: 0,
         lcd: null,
+        timecode: null,
+        assignment: null,
         timers: [],
         reopen: null,
       };
@@ -488,6 +521,8 @@ export class McuSurfaceDriver extends EventEmitter<McuSurfaceEvents> {
     unit.leds.clear();
     unit.rings.fill(-1);
     unit.lcd = null;
+    unit.timecode = null;
+    unit.assignment = null;
     unit.meters?.reset();
     if (unit.meters !== null) {
       for (let strip = 0; strip < unit.strips; strip++)
@@ -554,6 +589,9 @@ export class McuSurfaceDriver extends EventEmitter<McuSurfaceEvents> {
         return;
       case 'vpot':
         this.vpotTurned(unit, message.strip, message.delta, now);
+        return;
+      case 'jog':
+        this.jogged(unit, message.delta);
         return;
       default:
         unit.counters.unmapped++;
@@ -814,7 +852,38 @@ export class McuSurfaceDriver extends EventEmitter<McuSurfaceEvents> {
   }
 
   private refreshDisplays(): void {
-    for (const unit of this.units) if (unit.state === 'online') this.refreshDisplay(unit);
+    for (const unit of this.units) {
+      if (unit.state !== 'online') continue;
+      this.refreshDisplay(unit);
+      this.refreshSevenSegment(unit);
+    }
+  }
+
+  /** The playhead on the timecode display and the page on the assignment display, digit changes only. */
+  private refreshSevenSegment(unit: Unit): void {
+    const transport = this.options.transport;
+    if (unit.profile.timecode && transport !== undefined) {
+      const text = timecodeText(transport.position());
+      for (const message of timecodeUpdates(unit.timecode, text)) this.send(unit, message);
+      unit.timecode = text;
+    }
+    if (unit.profile.assignmentDisplay) {
+      const text = this.pageId.slice(0, 2).toUpperCase();
+      if (text !== unit.assignment) {
+        for (const message of assignmentUpdates(text)) this.send(unit, message);
+        unit.assignment = text;
+      }
+    }
+  }
+
+  /** The jog wheel scrubs the playhead; without a transport it has nothing to move. */
+  private jogged(unit: Unit, delta: number): void {
+    const transport = this.options.transport;
+    if (transport === undefined || !unit.profile.jog) {
+      unit.counters.unmapped++;
+      return;
+    }
+    transport.locate(Math.max(0, transport.position() + delta * JOG_SECONDS_PER_TICK));
   }
 
   /** Names on the top row; below, the V-Pot's value, or the fader's while it moves or is held. */
