@@ -47,6 +47,21 @@ export async function attachMidiSurfaces(
     units.filter((u) => u.profile.protocol === protocol);
   const backend: EasyMidiBackend = createEasyMidiBackend();
   const stripLabel = (strip: number): string => engine.layout.strips[strip]?.label ?? '';
+  // Strip meters: one reader for all surfaces (it takes nothing from the panel's), read at most
+  // every 40 ms however many strips ask; peak since the last read, in dBFS.
+  const meterReader = engine.meterReader();
+  const peak = new Float32Array(engine.meterSlots);
+  const rms = new Float32Array(engine.meterSlots);
+  let readAt = -Infinity;
+  const meter = (strip: number): number => {
+    const now = performance.now();
+    if (now - readAt >= 40) {
+      readAt = now;
+      meterReader.read(peak, rms);
+    }
+    const level = peak[strip] ?? 0;
+    return level > 0 ? 20 * Math.log10(level) : -Infinity;
+  };
   const transport = {
     position: (): number => engine.status().position / engine.sampleRate,
     locate: (seconds: number): void => {
@@ -63,6 +78,7 @@ export async function attachMidiSurfaces(
       mapping,
       stripLabel,
       transport,
+      meter,
     });
     driver.on('state', (unit, state, reason) => {
       log(`surface ${mcu[unit]!.profile.id} on ${mcu[unit]!.port.input}: ${state} (${reason})`);
@@ -78,6 +94,7 @@ export async function attachMidiSurfaces(
       open: backend.open,
       mapping,
       stripLabel,
+      meter,
     });
     driver.on('state', (unit, state, reason) => {
       log(`surface ${hui[unit]!.profile.id} on ${hui[unit]!.port.input}: ${state} (${reason})`);

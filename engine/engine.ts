@@ -10,6 +10,7 @@ import type { ConsoleLayout } from './graph/console-layout.ts';
 import { auxName, buildConsoleParams, type ConsoleParams } from './graph/console-params.ts';
 import { MEASUREMENT_CONTROL_WORDS, MEASUREMENT_STATE } from './graph/measurement.ts';
 import { MeterBlock } from './meters/meter-block.ts';
+import { MeterReaders, type MeterReader } from './meters/meter-readers.ts';
 import { MasterMeterSet, type MasterMeterViews } from './meters/master-meter-set.ts';
 import { gainReductionLabels } from './graph/gain-reduction-sources.ts';
 import { mixLoadFor, type MixLoad } from './mix/mix-load.ts';
@@ -94,6 +95,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly sampleRate: number;
   private readonly worker: Worker;
   private readonly meters: MeterBlock;
+  private readonly meterReaders: MeterReaders;
+  private readonly panelMeters: MeterReader;
   private readonly masterMeters: MasterMeterViews;
   /** Labels of the gain reductions at MASTER_READOUT.gainReduction onwards. */
   readonly gainReductionLabels: readonly string[];
@@ -122,6 +125,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.params = new ParamStore(specs, table);
     this.meterSlots = consoleMeterSlots(this.layout);
     this.meters = MeterBlock.create(this.meterSlots);
+    this.meterReaders = new MeterReaders(this.meters, this.meterSlots);
+    this.panelMeters = this.meterReaders.reader();
     this.gainReductionLabels = gainReductionLabels(this.layout);
     const masterMeterBuffers = MasterMeterSet.createBuffers(
       options.sampleRate,
@@ -341,7 +346,15 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Peak and RMS (linear) of every slot since the last call; returns the frames covered. */
   readMeters(peak: Float32Array, rms: Float32Array): number {
-    return this.meters.read(peak, rms);
+    return this.panelMeters.read(peak, rms);
+  }
+
+  /**
+   * Another reader of the strip/aux/master meters (a control surface): it sees everything since
+   * its own last read, and takes nothing from the panel's `readMeters`.
+   */
+  meterReader(): MeterReader {
+    return this.meterReaders.reader();
   }
 
   /**

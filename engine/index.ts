@@ -19,6 +19,7 @@ export {
 export { stripName } from './params/mix-params.ts';
 export { ParamTable } from './params/param-table.ts';
 export { MeterBlock } from './meters/meter-block.ts';
+export { MeterReaders, type MeterReader } from './meters/meter-readers.ts';
 export { MASTER_READOUT, MasterMeterSet } from './meters/master-meter-set.ts';
 export { gainReductionLabels } from './graph/gain-reduction-sources.ts';
 export {
