@@ -3,19 +3,42 @@ import {
   GenericSurfaceDriver,
   HuiSurfaceDriver,
   loadDeviceProfiles,
+  loadMappingDocument,
   loadMappingDocuments,
+  type MappingDocument,
   McuSurfaceDriver,
   portNames,
   type DeviceProfile,
   type EasyMidiBackend,
 } from '../control-surface/index.ts';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { LatheError, type Engine } from '../engine/index.ts';
+import { SurfaceLearning } from './surface-learning.ts';
 import type { SurfaceSpec } from './cli-options.ts';
 
 export interface AttachedSurfaces {
   /** The surfaces as sessions record them, in the user's order. */
   readonly list: readonly { profile: string; port: string; mapping: string | null }[];
+  /** MIDI learn on the generic controllers, saving into the user's mapping file. */
+  readonly learning: SurfaceLearning;
   stop(): Promise<void>;
+}
+
+/** The user's own mapping (learned bindings land here): $XDG_DATA_HOME/lathe/mappings/default.json. */
+export function userMappingPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env['XDG_DATA_HOME'] ?? path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'lathe', 'mappings', 'default.json');
+}
+
+/** The user's mapping file when there is one, else the shipped default (learning then creates the user's). */
+async function resolveMapping(file: string): Promise<MappingDocument> {
+  if (existsSync(file)) return loadMappingDocument(file);
+  const [shipped] = (await loadMappingDocuments()).filter((m) => m.name === 'default');
+  if (shipped === undefined)
+    throw new LatheError('LATHE_SURFACE_MAPPING_INVALID', 'the default surface mapping is missing');
+  return shipped;
 }
 
 /**
@@ -27,12 +50,17 @@ export async function attachMidiSurfaces(
   specs: readonly SurfaceSpec[],
   engine: Engine,
   log: (line: string) => void,
+  mappingFile: string = userMappingPath(),
 ): Promise<AttachedSurfaces> {
-  if (specs.length === 0) return { list: [], stop: () => Promise.resolve() };
+  const mapping = await resolveMapping(mappingFile);
+  if (specs.length === 0) {
+    return {
+      list: [],
+      learning: new SurfaceLearning([], mapping, mappingFile),
+      stop: () => Promise.resolve(),
+    };
+  }
   const profiles = await loadDeviceProfiles();
-  const [mapping] = (await loadMappingDocuments()).filter((m) => m.name === 'default');
-  if (mapping === undefined)
-    throw new LatheError('LATHE_SURFACE_MAPPING_INVALID', 'the default surface mapping is missing');
   const units = specs.map((spec) => {
     const profile = profiles.find((p) => p.id === spec.profile);
     if (profile === undefined) {
@@ -103,6 +131,7 @@ export async function attachMidiSurfaces(
     drivers.push(driver);
   }
   // Generic controllers: each on its own port, driven by the mapping's learned bindings.
+  const generic: GenericSurfaceDriver[] = [];
   for (const unit of byProtocol('generic')) {
     const driver = new GenericSurfaceDriver({
       port: unit.port,
@@ -116,9 +145,11 @@ export async function attachMidiSurfaces(
     });
     driver.start();
     drivers.push(driver);
+    generic.push(driver);
   }
   return {
     list: specs.map((spec) => ({ profile: spec.profile, port: spec.port, mapping: mapping.name })),
+    learning: new SurfaceLearning(generic, mapping, mappingFile),
     stop: async () => {
       await Promise.all(drivers.map((d) => d.stop()));
       await backend.close();

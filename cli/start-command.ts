@@ -210,6 +210,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   const app = await buildApp({
     engine,
     staticDir: STATIC_DIR,
+    learning: midiSurfaces.learning,
     ...(sessions === undefined ? {} : { sessions }),
   });
   try {

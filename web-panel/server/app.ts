@@ -8,6 +8,7 @@ import { consoleSocket } from './console-socket.ts';
 import type { ConsoleEngine } from './console-engine.ts';
 import { paramRoutes } from './param-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { surfaceRoutes, type SurfaceLearn } from './surface-routes.ts';
 
 export interface AppDeps {
   readonly engine: ConsoleEngine;
@@ -19,6 +20,8 @@ export interface AppDeps {
   readonly statusIntervalMs?: number;
   /** Sessions on this console (REST under /api/sessions); absent: no session routes. */
   readonly sessions?: SessionManager;
+  /** MIDI learn on attached controllers (REST under /api/surfaces); absent: no surface routes. */
+  readonly learning?: SurfaceLearn;
 }
 
 /** Fastify's own request errors (bad JSON, too large) as coded replies like every other error. */
@@ -45,6 +48,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(paramRoutes, { engine: deps.engine });
   if (deps.sessions !== undefined) await app.register(sessionRoutes, { sessions: deps.sessions });
+  if (deps.learning !== undefined) {
+    const params = deps.engine.params;
+    await app.register(surfaceRoutes, { learning: deps.learning, hasParam: (id) => params.has(id) });
+  }
   await app.register(consoleSocket, {
     engine: deps.engine,
     meterRateHz: deps.meterRateHz ?? 40,
