@@ -52,7 +52,15 @@ export async function attachMidiSurfaces(
   log: (line: string) => void,
   mappingFile: string = userMappingPath(),
 ): Promise<AttachedSurfaces> {
-  const mapping = await resolveMapping(mappingFile);
+  let mapping: MappingDocument;
+  try {
+    mapping = await resolveMapping(mappingFile);
+  } catch (error) {
+    // Without surfaces a broken mapping file must not stop the console: say so and go on.
+    if (specs.length > 0) throw error;
+    log(`lathe: ${(error as Error).message}; surfaces will use the shipped mapping until it is fixed`);
+    mapping = await resolveMapping('');
+  }
   if (specs.length === 0) {
     return {
       list: [],
