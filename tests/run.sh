@@ -11,10 +11,10 @@ cd "$(dirname "$0")/.."
 # sox: reference WAV reader/writer; chromium: browser tests; gcc, binutils: the C reference codec;
 # socat: pty pairs for the serial surface tests (each test starts its own pair and stops it by PID);
 # ffmpeg, libebur128-dev: independent reference loudness and true-peak meters;
-# xz-utils: unpacks DRC's source tarball (the real room measurement, fetched below);
+# xz-utils, dpkg-dev: fetch and unpack DRC's source package (the real room measurement, below);
 # libjack-jackd2-dev, g++, make, python3: rebuild easymidi's RtMidi for JACK MIDI (below).
 PACKAGES=(jackd2 libasound2-plugins sox chromium gcc binutils socat ffmpeg libebur128-dev xz-utils
-  libjack-jackd2-dev g++ make python3)
+  libjack-jackd2-dev g++ make python3 dpkg-dev)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
