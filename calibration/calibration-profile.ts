@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { LatheError } from '../engine/index.ts';
+import { LatheError, schemaProblem } from '../engine/index.ts';
 
 /**
  * The calibration profile, version 1: what a room calibration leaves for sessions to use and to
@@ -139,14 +139,7 @@ export function checkCalibrationProfile(data: unknown, source = DEFAULT_SOURCE):
     );
   }
   if (!validator.Check(data)) {
-    const [first] = validator.Errors(data);
-    const where = first?.instancePath ?? '';
-    const what =
-      first?.keyword === 'additionalProperties' || first?.keyword === 'boolean'
-        ? 'is not a known field'
-        : first?.keyword === 'required'
-          ? `is missing ${String((first.params as { requiredProperties?: string[] }).requiredProperties ?? [])}`
-          : (CHOICES[where.replace(/\/\d+(?=\/|$)/g, '/*')] ?? first?.message ?? 'is invalid');
+    const { where, what } = schemaProblem(validator.Errors(data), { byPath: CHOICES });
     throw invalid(source, where, what);
   }
   const ids = new Set<string>();

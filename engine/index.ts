@@ -7,6 +7,7 @@ export {
   type MeasureOptions,
 } from './engine.ts';
 export { ERROR_CODES, LatheError, isLatheError, type ErrorCode } from './errors.ts';
+export { schemaProblem, type SchemaError, type SchemaProblemOptions } from './schema/schema-problem.ts';
 export { ParamStore, type ParamChange } from './params/param-store.ts';
 export {
   clampToSpec,

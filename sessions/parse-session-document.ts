@@ -1,5 +1,5 @@
 import { Compile } from 'typebox/compile';
-import { LatheError } from '../engine/index.ts';
+import { LatheError, schemaProblem } from '../engine/index.ts';
 import { SessionDocumentSchema, type SessionDocument } from './session-document.ts';
 import { SESSION_FORMAT, SESSION_SCHEMA_VERSION } from './session-format.ts';
 import { migrateV1ToV2, SessionDocumentV1Schema } from './session-document-v1.ts';
@@ -17,12 +17,8 @@ function firstError(
   data: unknown,
   source: string,
 ): LatheError {
-  const [first] = validator.Errors(data);
-  const what =
-    first?.keyword === 'additionalProperties' || first?.keyword === 'boolean'
-      ? 'is not a known field'
-      : (first?.message ?? 'is invalid');
-  return invalid(source, first?.instancePath ?? '', what);
+  const { where, what } = schemaProblem(validator.Errors(data));
+  return invalid(source, where, what);
 }
 
 /** Checks what a schema cannot say: unique ids, lanes in time order. */

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { LatheError, type ErrorCode } from '../../engine/index.ts';
+import { LatheError, schemaProblem, type ErrorCode } from '../../engine/index.ts';
 
 export type SurfaceDataKind = 'profile' | 'mapping';
 
@@ -47,11 +47,7 @@ export function surfaceDataChecker(
       throw new SurfaceDataError(kind, file, '', `is not valid JSON (${(error as Error).message})`);
     }
     if (validator.Check(data)) return data;
-    const [first] = validator.Errors(data);
-    const what =
-      first?.keyword === 'additionalProperties' || first?.keyword === 'boolean'
-        ? 'is not a known field'
-        : (first?.message ?? 'is invalid');
-    throw new SurfaceDataError(kind, file, first?.instancePath ?? '', what);
+    const { where, what } = schemaProblem(validator.Errors(data));
+    throw new SurfaceDataError(kind, file, where, what);
   };
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Compile } from 'typebox/compile';
+import { schemaProblem } from '../schema/schema-problem.ts';
 import type { AutomationMode } from '../automation/automation-mode.ts';
 import type { AutomationPoint } from '../automation/automation-lane.ts';
 import { LatheError } from '../errors.ts';
@@ -70,12 +71,8 @@ export function parseMixDocument(text: string, file: string): MixDocument {
     );
   }
   if (validator.Check(data)) return data;
-  const [first] = validator.Errors(data);
-  const what =
-    first?.keyword === 'additionalProperties' || first?.keyword === 'boolean'
-      ? 'is not a known field'
-      : (first?.message ?? 'is invalid');
-  throw invalid(file, first?.instancePath ?? '', what);
+  const { where, what } = schemaProblem(validator.Errors(data));
+  throw invalid(file, where, what);
 }
 
 /** A document value in the parameter's plain unit, checked against its spec. */

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { schemaProblem } from '../schema/schema-problem.ts';
 import { LatheError } from '../errors.ts';
 
 /**
@@ -91,14 +92,12 @@ export function parseAlbumDocument(text: string, file: string): AlbumDocument {
     );
   }
   if (!validator.Check(data)) {
-    const [first] = validator.Errors(data);
-    const where = first?.instancePath ?? '';
-    const what =
-      first?.keyword === 'additionalProperties' || first?.keyword === 'boolean'
-        ? 'is not a known field'
-        : first?.keyword === 'pattern'
-          ? 'must not contain double quotes or control characters (a CUE sheet cannot carry them)'
-          : (CHOICES[where] ?? first?.message ?? 'is invalid');
+    const { where, what } = schemaProblem(validator.Errors(data), {
+      byPath: CHOICES,
+      byKeyword: {
+        pattern: 'must not contain double quotes or control characters (a CUE sheet cannot carry them)',
+      },
+    });
     throw albumInvalid(file, where, what);
   }
   data.tracks.forEach((track, t) => {

@@ -25,7 +25,7 @@ describe('lathe start with a broken user mapping', () => {
     const exit = await console.waitForExit(30_000);
     expect(exit.code).toBe(0);
     expect(exit.stdout + exit.stderr).toMatch(
-      /mappings\/default\.json: document must have required properties pages.*shipped mapping/,
+      /mappings\/default\.json: document is missing pages.*shipped mapping/,
     );
   }, 90_000);
 
@@ -40,6 +40,6 @@ describe('lathe start with a broken user mapping', () => {
       'mcu:Some Port',
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/mappings\/default\.json: document must have required properties pages/);
+    expect(result.stderr).toMatch(/mappings\/default\.json: document is missing pages/);
   }, 90_000);
 });
