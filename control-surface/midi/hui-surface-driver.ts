@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ParamChange } from '../../engine/index.ts';
+import { applyControlBinding, bankOffset } from '../mapping/apply-control-binding.ts';
 import { MappingIndex, type ControlBinding } from '../mapping/surface-mapping.ts';
 import {
   resolvePage,
@@ -371,9 +372,7 @@ export class HuiSurfaceDriver extends EventEmitter<HuiSurfaceEvents> {
 
   /** As the MCU driver: offsets stay within 0..the start of the last bank; channel steps reach all. */
   private moveTo(target: number): void {
-    const step = Math.max(1, this.totalStrips);
-    const last = this.consoleStrips === 0 ? 0 : Math.floor((this.consoleStrips - 1) / step) * step;
-    const next = Math.max(0, Math.min(target, last));
+    const next = bankOffset(target, this.consoleStrips, this.totalStrips);
     if (next === this.offsetValue) return;
     this.offsetValue = next;
     this.remap();
@@ -672,24 +671,7 @@ export class HuiSurfaceDriver extends EventEmitter<HuiSurfaceEvents> {
   }
 
   private apply(binding: ControlBinding, input: number): void {
-    const params = this.options.params;
-    switch (binding.mode.kind) {
-      case 'absolute':
-        params.setPosition(binding.param, input, this.source);
-        return;
-      case 'toggle':
-        params.set(binding.param, params.get(binding.param) >= 0.5 ? 0 : 1, this.source);
-        return;
-      case 'relative':
-        params.setPosition(
-          binding.param,
-          params.position(binding.param) + input * binding.mode.step,
-          this.source,
-        );
-        return;
-      case 'indicator':
-        return;
-    }
+    applyControlBinding(this.options.params, binding, input, this.source);
   }
 
   // ---- feedback -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
 } from '../../firmware-protocol/index.ts';
 import { MotorFaderScheduler } from '../motor-fader-scheduler.ts';
 import { defaultStripMapping } from '../mapping/default-strip-mapping.ts';
+import { applyControlBinding } from '../mapping/apply-control-binding.ts';
 import { MappingIndex, type ControlBinding, type SurfaceMapping } from '../mapping/surface-mapping.ts';
 import type { SerialLink, SerialLinkOpener } from './serial-link.ts';
 
@@ -483,24 +484,7 @@ export class FaderSurfaceDriver extends EventEmitter<FaderSurfaceEvents> {
 
   /** One control input through its binding's mode: a position, a press, or detents. */
   private apply(binding: ControlBinding, input: number): void {
-    const params = this.options.params;
-    switch (binding.mode.kind) {
-      case 'absolute':
-        params.setPosition(binding.param, input, this.source);
-        return;
-      case 'toggle':
-        params.set(binding.param, params.get(binding.param) >= 0.5 ? 0 : 1, this.source);
-        return;
-      case 'relative':
-        params.setPosition(
-          binding.param,
-          params.position(binding.param) + input * binding.mode.step,
-          this.source,
-        );
-        return;
-      case 'indicator':
-        return;
-    }
+    applyControlBinding(this.options.params, binding, input, this.source);
   }
 
   /** Console changes from anywhere but this surface go to the device. */
