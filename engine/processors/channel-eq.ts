@@ -21,6 +21,7 @@ import {
   designBiquad,
   designButterworth,
 } from '../dsp/biquad-design.ts';
+import { toggleTemplate } from './param-templates.ts';
 import { StereoBiquadCascade } from '../wasm/stereo-biquad-cascade.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
@@ -37,20 +38,6 @@ const BAND_KINDS = [
 const BAND_DEFAULT_HZ = [100, 500, 2500, 8000] as const;
 const BAND_DEFAULT_Q = [0.707, 1, 1, 0.707] as const;
 const BAND_NAMES = ['low shelf', 'low mid', 'high mid', 'high shelf'] as const;
-
-function toggle(key: string, label: string, on: boolean): ParamTemplate {
-  return {
-    key,
-    label,
-    unit: 'bool',
-    min: 0,
-    max: 1,
-    default: on ? 1 : 0,
-    taper: 'stepped',
-    steps: 2,
-    smoothingMs: 0,
-  };
-}
 
 function slope(key: string, label: string): ParamTemplate {
   return {
@@ -75,7 +62,7 @@ function bandParams(band: number): ParamTemplate[] {
   const prefix = `eq/${band + 1}/`;
   const name = `EQ ${band + 1} (${BAND_NAMES[band]!})`;
   return [
-    toggle(`${prefix}on`, `${name} on`, true),
+    toggleTemplate(`${prefix}on`, `${name} on`, true),
     frequency(`${prefix}freq`, `${name} freq`, 20, 20000, BAND_DEFAULT_HZ[band]!),
     {
       key: `${prefix}gain`,
@@ -102,10 +89,10 @@ function bandParams(band: number): ParamTemplate[] {
 
 /** The channel EQ's parameters, in the order of `values[base + i]`. */
 export const CHANNEL_EQ_PARAMS: readonly ParamTemplate[] = [
-  toggle('hpf/on', 'HPF on', false),
+  toggleTemplate('hpf/on', 'HPF on', false),
   frequency('hpf/freq', 'HPF freq', 20, 1000, 80),
   slope('hpf/slope', 'HPF slope'),
-  toggle('lpf/on', 'LPF on', false),
+  toggleTemplate('lpf/on', 'LPF on', false),
   frequency('lpf/freq', 'LPF freq', 1000, 20000, 18000),
   slope('lpf/slope', 'LPF slope'),
   ...Array.from({ length: BAND_COUNT }, (_, band) => bandParams(band)).flat(),

@@ -19,6 +19,7 @@ import {
   designBiquad,
   designButterworth,
 } from '../dsp/biquad-design.ts';
+import { choiceTemplate, toggleTemplate } from './param-templates.ts';
 import { BiquadCascade } from '../dsp/biquad-filter.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
@@ -34,35 +35,6 @@ const BAND_DEFAULT_Q = [0.707, 1, 1, 1, 1, 0.707] as const;
 /** Band type index -> design. */
 const TYPE_KINDS = [BiquadKind.lowShelf, BiquadKind.peaking, BiquadKind.highShelf] as const;
 
-function toggle(key: string, label: string, on: boolean): ParamTemplate {
-  return {
-    key,
-    label,
-    unit: 'bool',
-    min: 0,
-    max: 1,
-    default: on ? 1 : 0,
-    taper: 'stepped',
-    steps: 2,
-    smoothingMs: 0,
-  };
-}
-
-function choice(key: string, label: string, choices: readonly string[], value: number): ParamTemplate {
-  return {
-    key,
-    label,
-    unit: 'enum',
-    min: 0,
-    max: choices.length - 1,
-    default: value,
-    taper: 'stepped',
-    steps: choices.length,
-    choices,
-    smoothingMs: 0,
-  };
-}
-
 function frequency(key: string, label: string, min: number, max: number, value: number): ParamTemplate {
   return { key, label, unit: 'Hz', min, max, default: value, taper: 'log', smoothingMs: SMOOTHING_MS };
 }
@@ -71,8 +43,8 @@ function bandParams(band: number): ParamTemplate[] {
   const prefix = `band/${band + 1}/`;
   const name = `Band ${band + 1}`;
   return [
-    toggle(`${prefix}on`, `${name} on`, true),
-    choice(`${prefix}type`, `${name} type`, BAND_TYPES, BAND_DEFAULT_TYPE[band]!),
+    toggleTemplate(`${prefix}on`, `${name} on`, true),
+    choiceTemplate(`${prefix}type`, `${name} type`, BAND_TYPES, BAND_DEFAULT_TYPE[band]!),
     frequency(`${prefix}freq`, `${name} freq`, 20, 20000, BAND_DEFAULT_HZ[band]!),
     {
       key: `${prefix}gain`,
@@ -94,18 +66,18 @@ function bandParams(band: number): ParamTemplate[] {
       taper: 'log',
       smoothingMs: SMOOTHING_MS,
     },
-    choice(`${prefix}target`, `${name} target`, TARGETS, 0),
+    choiceTemplate(`${prefix}target`, `${name} target`, TARGETS, 0),
   ];
 }
 
 /** The mastering EQ's parameters, in the order of `values[base + i]`. */
 export const MASTERING_EQ_PARAMS: readonly ParamTemplate[] = [
-  toggle('hpf/on', 'HPF on', false),
+  toggleTemplate('hpf/on', 'HPF on', false),
   frequency('hpf/freq', 'HPF freq', 10, 1000, 30),
-  choice('hpf/slope', 'HPF slope', SLOPES, 0),
-  toggle('lpf/on', 'LPF on', false),
+  choiceTemplate('hpf/slope', 'HPF slope', SLOPES, 0),
+  toggleTemplate('lpf/on', 'LPF on', false),
   frequency('lpf/freq', 'LPF freq', 1000, 20000, 20000),
-  choice('lpf/slope', 'LPF slope', SLOPES, 0),
+  choiceTemplate('lpf/slope', 'LPF slope', SLOPES, 0),
   ...Array.from({ length: BAND_COUNT }, (_, band) => bandParams(band)).flat(),
 ];
 

@@ -8,6 +8,7 @@
  * `SPEAKER_EQ + k * EQ_PARAMS` with EQ_* offsets. `monitorParamIndex(key)` finds any key.
  */
 import { FADER_SMOOTHING_MS, MUTE_RAMP_MS } from '../../params/mix-params.ts';
+import { choiceTemplate, toggleTemplate } from '../param-templates.ts';
 import type { ParamTemplate } from '../block-processor.ts';
 
 /** Speakers the monitor path can drive; speaker N (1-based) plays on device output N. */
@@ -63,35 +64,6 @@ export function speakerParamBase(s: number): number {
   return GLOBALS + s * SPEAKER_PARAMS;
 }
 
-function bool(key: string, label: string, on: boolean, smoothingMs: number): ParamTemplate {
-  return {
-    key,
-    label,
-    unit: 'bool',
-    min: 0,
-    max: 1,
-    default: on ? 1 : 0,
-    taper: 'stepped',
-    steps: 2,
-    smoothingMs,
-  };
-}
-
-function choice(key: string, label: string, choices: readonly string[], value: number): ParamTemplate {
-  return {
-    key,
-    label,
-    unit: 'enum',
-    min: 0,
-    max: choices.length - 1,
-    default: value,
-    taper: 'stepped',
-    steps: choices.length,
-    choices,
-    smoothingMs: 0,
-  };
-}
-
 function decibels(
   key: string,
   label: string,
@@ -105,8 +77,8 @@ function decibels(
 
 function sectionParams(prefix: string, label: string): ParamTemplate[] {
   return [
-    bool(`${prefix}on`, `${label} on`, false, 0),
-    choice(`${prefix}type`, `${label} type`, EQ_TYPE_CHOICES, 0),
+    toggleTemplate(`${prefix}on`, `${label} on`, false, 0),
+    choiceTemplate(`${prefix}type`, `${label} type`, EQ_TYPE_CHOICES, 0),
     {
       key: `${prefix}freq`,
       label: `${label} freq`,
@@ -135,10 +107,10 @@ function speakerParams(s: number): ParamTemplate[] {
   const prefix = `speaker/${s + 1}/`;
   const label = `speaker ${s + 1}`;
   return [
-    choice(`${prefix}source`, `${label} source`, SPEAKER_SOURCE_CHOICES, s % 2),
+    choiceTemplate(`${prefix}source`, `${label} source`, SPEAKER_SOURCE_CHOICES, s % 2),
     // Set membership changes crossfade in the monitor path itself (no smoothing here).
-    bool(`${prefix}set-a`, `${label} in set A`, s < 2, 0),
-    bool(`${prefix}set-b`, `${label} in set B`, s === 2 || s === 3, 0),
+    toggleTemplate(`${prefix}set-a`, `${label} in set A`, s < 2, 0),
+    toggleTemplate(`${prefix}set-b`, `${label} in set B`, s === 2 || s === 3, 0),
     // Ranges as the calibration profile's, so a profile never has to be clamped.
     decibels(`${prefix}trim`, `${label} trim`, -60, 24, 0, FADER_SMOOTHING_MS),
     // Whole samples; a change crossfades between the old and the new tap (no smoothing here).
@@ -163,11 +135,11 @@ function speakerParams(s: number): ParamTemplate[] {
 export const MONITOR_PATH_PARAMS: readonly ParamTemplate[] = [
   // The engineer's volume; the K-20/K-14/K-12 marks of a calibration are values of it.
   decibels('level', 'level', -80, 24, 0, FADER_SMOOTHING_MS),
-  bool('dim', 'dim', false, GLIDE_MS),
+  toggleTemplate('dim', 'dim', false, GLIDE_MS),
   decibels('dim-db', 'dim amount', -60, 0, -20, FADER_SMOOTHING_MS),
-  bool('mono', 'mono', false, GLIDE_MS),
-  bool('mute', 'mute', false, MUTE_RAMP_MS),
-  choice('set', 'speaker set', MONITOR_SET_CHOICES, 0),
+  toggleTemplate('mono', 'mono', false, GLIDE_MS),
+  toggleTemplate('mute', 'mute', false, MUTE_RAMP_MS),
+  choiceTemplate('set', 'speaker set', MONITOR_SET_CHOICES, 0),
   // A safety ceiling must act at once when lowered: no smoothing.
   decibels('ceiling', 'output ceiling', -20, 0, MONITOR_DEFAULT_CEILING_DB, 0),
   ...Array.from({ length: MONITOR_SPEAKERS }, (_, s) => speakerParams(s)).flat(),
