@@ -83,6 +83,13 @@ export {
 } from './mic-calibration.ts';
 export { powerAverage } from './position-average.ts';
 export {
+  SILENT_PEAK_DBFS,
+  assertNotClipped,
+  assertNotSilent,
+  recordingLevels,
+  type RecordingLevels,
+} from './recording-checks.ts';
+export {
   analyzeRoomMeasurement,
   responseFromImpulse,
   type RoomMeasurement,

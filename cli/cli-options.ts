@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LatheError, SUPPORTED_SAMPLE_RATES, resolveLoudnessTarget } from '../engine/index.ts';
+import { normalizeOrigin } from '../web-panel/index.ts';
 
 export interface StartOptions {
   readonly host: string;
@@ -20,6 +21,10 @@ export interface StartOptions {
   readonly db: string | undefined;
   /** MIDI surfaces to attach, in the user's order (main unit, then extenders left to right). */
   readonly surfaces: readonly SurfaceSpec[];
+  /** The panel token's file for a non-loopback bind; undefined: LATHE_PANEL_TOKEN or the default file. */
+  readonly tokenFile: string | undefined;
+  /** Extra page origins allowed to open the WebSocket (`--allow-origin`, normalized); undefined: none. */
+  readonly allowOrigins: readonly string[] | undefined;
 }
 
 /** `--surface PROFILE:PORT`: a device profile id and the MIDI port name it is on. */
@@ -69,6 +74,8 @@ export interface DevicesOptions {
 export interface SetOptions {
   readonly host: string;
   readonly port: number;
+  /** Where the console's panel token is (as for start). */
+  readonly tokenFile: string | undefined;
   readonly param: string;
   readonly value: number;
 }
@@ -167,7 +174,7 @@ function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?:
 }
 
 const NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
-const SET_STRING_FLAGS = new Set(['--host', '--port']);
+const SET_STRING_FLAGS = new Set(['--host', '--port', '--token-file']);
 
 /**
  * `set` takes values that may be negative (`lathe set strip/01/fader -6`), which parseArgs would
@@ -219,6 +226,15 @@ export function parseCommand(argv: readonly string[]): Command {
         'restore-autosave': { type: 'boolean' },
         db: { type: 'string' },
         surface: { type: 'string', multiple: true },
+        'token-file': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+      });
+      if (values['token-file']?.trim() === '') throw usage('--token-file must name a file');
+      const allowOrigins = values['allow-origin']?.map((text) => {
+        const origin = normalizeOrigin(text);
+        if (origin === null || !/^https?:\/\/[^/]+\/?$/i.test(text.trim()))
+          throw usage(`--allow-origin must be an origin like https://studio.example:8443, got "${text}"`);
+        return origin;
       });
       if (values.mix !== undefined && values.session !== undefined) {
         throw usage('start takes --mix or --session, not both');
@@ -250,6 +266,8 @@ export function parseCommand(argv: readonly string[]): Command {
           restoreAutosave: values['restore-autosave'] ?? false,
           db: values.db,
           surfaces: (values.surface ?? []).map(parseSurfaceSpec),
+          tokenFile: values['token-file'],
+          allowOrigins,
         },
       };
     }
@@ -266,7 +284,7 @@ export function parseCommand(argv: readonly string[]): Command {
     case 'set': {
       const { values, positionals } = parse(
         setArgs(rest),
-        { host: { type: 'string' }, port: { type: 'string' } },
+        { host: { type: 'string' }, port: { type: 'string' }, 'token-file': { type: 'string' } },
         true,
       );
       if (positionals.length !== 2) throw usage('set takes <param> <value>');
@@ -279,6 +297,7 @@ export function parseCommand(argv: readonly string[]): Command {
         options: {
           host: values.host ?? DEFAULT_HOST,
           port: integerFlag('port', values.port, DEFAULT_PORT, 1, 65535),
+          tokenFile: values['token-file'],
           param,
           value,
         },

@@ -1,5 +1,6 @@
 import {
   createEasyMidiBackend,
+  type FaderSurfaceDriver,
   GenericSurfaceDriver,
   HuiSurfaceDriver,
   loadDeviceProfiles,
@@ -15,6 +16,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LatheError, type Engine } from '../engine/index.ts';
+import type { SurfaceDirectory, SurfaceStatus } from '../web-panel/index.ts';
 import { SurfaceLearning } from './surface-learning.ts';
 import type { SurfaceSpec } from './cli-options.ts';
 
@@ -23,7 +25,117 @@ export interface AttachedSurfaces {
   readonly list: readonly { profile: string; port: string; mapping: string | null }[];
   /** MIDI learn on the generic controllers, saving into the user's mapping file. */
   readonly learning: SurfaceLearning;
+  /** Each MIDI unit for the panel's surface list, in the user's order. */
+  readonly units: readonly SurfaceHandle[];
   stop(): Promise<void>;
+}
+
+/** One attached surface as the panel drives it: live state, bank and page, and changing them. */
+export interface SurfaceHandle {
+  readonly kind: 'serial' | 'midi';
+  readonly profile: string;
+  readonly port: string;
+  state(): string;
+  /** Console strip (0-based) on the first fader, and how many strips the unit shows. */
+  bank(): { readonly offset: number; readonly size: number };
+  page(): string | null;
+  pages(): readonly { id: string; name: string }[];
+  /** Absent where the surface has no banks or pages. */
+  readonly setBankOffset?: (offset: number) => void;
+  readonly setPage?: (page: string) => boolean;
+}
+
+/** The panel's SurfaceDirectory over the handles (ids `serial-N` / `midi-N` in order). */
+export function surfaceDirectory(handles: () => readonly SurfaceHandle[]): SurfaceDirectory {
+  const entries = (): { id: string; handle: SurfaceHandle }[] => {
+    const counts = { serial: 0, midi: 0 };
+    return handles().map((handle) => ({ id: `${handle.kind}-${++counts[handle.kind]}`, handle }));
+  };
+  const status = (id: string, handle: SurfaceHandle): SurfaceStatus => {
+    const { offset, size } = handle.bank();
+    return {
+      id,
+      profile: handle.profile,
+      port: handle.port,
+      kind: handle.kind,
+      state: handle.state(),
+      bankOffset: offset,
+      bankSize: size,
+      page: handle.page(),
+    };
+  };
+  const find = (id: string): SurfaceHandle => {
+    const entry = entries().find((e) => e.id === id);
+    if (entry === undefined) throw new LatheError('LATHE_SURFACE_UNKNOWN', `no attached surface "${id}"`);
+    return entry.handle;
+  };
+  const unsupported = (id: string, what: string): never => {
+    throw new LatheError('LATHE_SURFACE_UNSUPPORTED', `surface "${id}" has no ${what}`);
+  };
+  return {
+    list: () => entries().map(({ id, handle }) => status(id, handle)),
+    pages: (id) => find(id).pages(),
+    setBankOffset: (id, offset) => {
+      const handle = find(id);
+      if (handle.setBankOffset === undefined) return unsupported(id, 'banks');
+      handle.setBankOffset(offset);
+      return status(id, handle);
+    },
+    setPage: (id, page) => {
+      const handle = find(id);
+      if (handle.setPage === undefined) return unsupported(id, 'mapping pages');
+      if (!handle.setPage(page)) {
+        throw new LatheError('LATHE_SURFACE_PAGE_UNKNOWN', `surface "${id}" has no mapping page "${page}"`);
+      }
+      return status(id, handle);
+    },
+  };
+}
+
+/** Our serial fader board: fader i is strip i (no banks or pages). */
+export function faderBoardHandle(driver: FaderSurfaceDriver, port: string, profile: string): SurfaceHandle {
+  return {
+    kind: 'serial',
+    profile,
+    port,
+    state: () => driver.state,
+    bank: () => ({ offset: 0, size: driver.deviceInfo?.faders ?? 0 }),
+    page: () => null,
+    pages: () => [],
+  };
+}
+
+/** Banks a strip driver until `target` is on its first strip (it steps a strip at a time and clamps). */
+function bankTo(driver: McuSurfaceDriver | HuiSurfaceDriver, target: number): void {
+  for (let step = 0; step < 1024 && driver.offset !== target; step++) {
+    const before = driver.offset;
+    driver.channel(target - before);
+    if (driver.offset === before) return;
+  }
+}
+
+/** Handles for the units of one strip driver (MCU or HUI), in its unit order. */
+function stripDriverHandles(
+  driver: McuSurfaceDriver | HuiSurfaceDriver,
+  units: readonly { spec: string; profile: DeviceProfile }[],
+  mapping: MappingDocument,
+): SurfaceHandle[] {
+  return units.map((unit, index) => {
+    const strips = (): { base: number; strips: number } => driver.unitStrips(index) ?? { base: 0, strips: 0 };
+    return {
+      kind: 'midi',
+      profile: unit.profile.id,
+      port: unit.spec,
+      state: () => driver.unitState(index),
+      bank: () => ({ offset: driver.offset + strips().base, size: strips().strips }),
+      page: () => driver.page,
+      pages: () => mapping.pages.map((p) => ({ id: p.id, name: p.name })),
+      setBankOffset: (offset) => {
+        bankTo(driver, Math.max(0, offset - strips().base));
+      },
+      setPage: (page) => driver.selectPage(page),
+    };
+  });
 }
 
 /** The user's own mapping (learned bindings land here): $XDG_DATA_HOME/lathe/mappings/default.json. */
@@ -65,6 +177,7 @@ export async function attachMidiSurfaces(
     return {
       list: [],
       learning: new SurfaceLearning([], mapping, mappingFile),
+      units: [],
       stop: () => Promise.resolve(),
     };
   }
@@ -77,8 +190,9 @@ export async function attachMidiSurfaces(
         `--surface ${spec.profile}:${spec.port}: no device profile "${spec.profile}"; profiles: ${profiles.map((p) => p.id).join(', ')}`,
       );
     }
-    return { port: portNames(spec.port), profile };
+    return { port: portNames(spec.port), profile, spec: spec.port };
   });
+  const handles: SurfaceHandle[] = [];
   const byProtocol = (protocol: DeviceProfile['protocol']): typeof units =>
     units.filter((u) => u.profile.protocol === protocol);
   const backend: EasyMidiBackend = createEasyMidiBackend();
@@ -121,6 +235,7 @@ export async function attachMidiSurfaces(
     });
     driver.start();
     drivers.push(driver);
+    handles.push(...stripDriverHandles(driver, mcu, mapping));
   }
   const hui = byProtocol('hui');
   if (hui.length > 0) {
@@ -137,6 +252,7 @@ export async function attachMidiSurfaces(
     });
     driver.start();
     drivers.push(driver);
+    handles.push(...stripDriverHandles(driver, hui, mapping));
   }
   // Generic controllers: each on its own port, driven by the mapping's learned bindings.
   const generic: GenericSurfaceDriver[] = [];
@@ -154,10 +270,24 @@ export async function attachMidiSurfaces(
     driver.start();
     drivers.push(driver);
     generic.push(driver);
+    handles.push({
+      kind: 'midi',
+      profile: unit.profile.id,
+      port: unit.spec,
+      state: () => driver.state,
+      bank: () => ({ offset: 0, size: 0 }),
+      page: () => null,
+      pages: () => [],
+    });
   }
+  // The panel lists the units in the order the user gave them.
+  const order = (h: SurfaceHandle): number =>
+    specs.findIndex((s) => s.port === h.port && s.profile === h.profile);
+  handles.sort((x, y) => order(x) - order(y));
   return {
     list: specs.map((spec) => ({ profile: spec.profile, port: spec.port, mapping: mapping.name })),
     learning: new SurfaceLearning(generic, mapping, mappingFile),
+    units: handles,
     stop: async () => {
       await Promise.all(drivers.map((d) => d.stop()));
       await backend.close();

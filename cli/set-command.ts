@@ -1,4 +1,5 @@
 import type { SetOptions } from './cli-options.ts';
+import { findPanelToken } from './panel-token.ts';
 
 /** `lathe set`: changes a parameter on a running console through its REST API. */
 export async function setCommand(
@@ -8,11 +9,22 @@ export async function setCommand(
 ): Promise<number> {
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${options.port}/api/params/${options.param.split('/').map(encodeURIComponent).join('/')}`;
+  // A console bound beyond loopback wants its token (the file start wrote, or LATHE_PANEL_TOKEN).
+  let token: string | null;
+  try {
+    token = findPanelToken(options.tokenFile);
+  } catch (error) {
+    err(`lathe: ${(error as Error).message}`);
+    return 1;
+  }
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: JSON.stringify({ value: options.value }),
     });
   } catch (error) {

@@ -14,7 +14,12 @@ import {
   type AudioSelection,
   type AudioDeviceList,
 } from '../engine/index.ts';
-import { FaderSurfaceDriver, openSerialPortLink } from '../control-surface/index.ts';
+import {
+  FaderSurfaceDriver,
+  listMidiPorts,
+  listSerialPorts,
+  openSerialPortLink,
+} from '../control-surface/index.ts';
 import {
   defaultStorePath,
   engineSessionConsole,
@@ -24,7 +29,13 @@ import {
 } from '../sessions/index.ts';
 import { buildApp } from '../web-panel/index.ts';
 import type { StartOptions } from './cli-options.ts';
-import { attachMidiSurfaces, type AttachedSurfaces } from './midi-surfaces.ts';
+import { panelAccessFor, tokenBannerLines } from './panel-token.ts';
+import {
+  attachMidiSurfaces,
+  faderBoardHandle,
+  surfaceDirectory,
+  type AttachedSurfaces,
+} from './midi-surfaces.ts';
 
 export interface StartIo {
   readonly out: (line: string) => void;
@@ -58,6 +69,14 @@ function describeDevices(list: AudioDeviceList): string {
 
 /** `lathe start`: the engine, the panel, and a clean stop. Returns the exit code. */
 export async function startCommand(options: StartOptions, io: StartIo): Promise<number> {
+  // A non-loopback bind needs its token before anything starts.
+  let panel: ReturnType<typeof panelAccessFor>;
+  try {
+    panel = panelAccessFor(options.host, options.tokenFile, options.allowOrigins ?? []);
+  } catch (error) {
+    io.err(`lathe: ${(error as Error).message}`);
+    return 1;
+  }
   let selection: AudioSelection;
   let stripCount: number;
   let useDemo: boolean;
@@ -207,11 +226,40 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     if (options.session !== undefined) sessions.open(options.session, options.restoreAutosave);
   }
 
+  let surface: FaderSurfaceDriver | null = null;
   const app = await buildApp({
     engine,
     staticDir: STATIC_DIR,
+    access: panel.access,
     learning: midiSurfaces.learning,
+    surfaces: surfaceDirectory(() => [
+      ...(surface === null || serialPath === undefined
+        ? []
+        : [faderBoardHandle(surface, serialPath, FADER_BOARD_PROFILE)]),
+      ...midiSurfaces.units,
+    ]),
+    devices: {
+      list: async () => {
+        const [audio, midi, serial] = await Promise.all([
+          listAudioDevices(),
+          listMidiPorts(5000),
+          listSerialPorts(),
+        ]);
+        const devices = audio.devices.map((d) => ({
+          name: d.name,
+          hostApi: d.hostApi,
+          inputChannels: d.maxInputChannels,
+          outputChannels: d.maxOutputChannels,
+          defaultSampleRate: d.defaultSampleRate,
+        }));
+        return { audio: { devices, reason: audio.reason }, midi, serial };
+      },
+      resetXruns: () => {
+        engine.resetXruns();
+      },
+    },
     ...(sessions === undefined ? {} : { sessions }),
+    room: { engine, ...(store === null ? {} : { profiles: store }) },
   });
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -235,12 +283,12 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const status = engine.status();
   io.out(
-    `Lathe is running: http://${host}:${port}/\n` +
+    `Lathe is running: http://${host}:${port}/${panel.token === null ? '' : `?token=${panel.token.token}`}\n` +
+      (panel.token === null ? '' : `${tokenBannerLines(panel.token, options.host, port).join('\n')}\n`) +
       `  audio: ${status.backend} — ${status.device}, ${status.sampleRate} Hz, ${status.blockSize} frames, ` +
       `${engine.stripCount} strips${playing}`,
   );
 
-  let surface: FaderSurfaceDriver | null = null;
   if (serialPath !== undefined) {
     surface = new FaderSurfaceDriver({
       path: serialPath,

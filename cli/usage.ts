@@ -2,7 +2,12 @@ export const USAGE = `Usage: lathe <command> [options]
 
 Commands:
   start     Run the console: audio engine and web panel
-            --host H        address the panel listens on (default 127.0.0.1)
+            --host H        address the panel listens on (default 127.0.0.1); any other than
+                            loopback requires a token: the banner prints the URL with it
+            --token-file PATH  the panel token (default ~/.local/share/lathe/panel-token, made
+                            on first use, mode 0600; LATHE_PANEL_TOKEN overrides the default)
+            --allow-origin URL  another page origin allowed to open the panel's WebSocket, e.g.
+                            a TLS proxy's https://studio.example (repeatable)
             --port P        panel port (default 8080)
             --audio DEVICE  audio device name as \`lathe devices\` lists it, or "virtual"
                             (default: the first real audio interface, else the virtual one)
@@ -49,6 +54,7 @@ Commands:
   devices   List audio devices (channels, rates), MIDI ports and serial ports
             --json          machine-readable output
   set       Set a parameter on a running console: lathe set <param> <value> [--host H] [--port P]
+            [--token-file PATH]  (sends the panel token as start stored it, or LATHE_PANEL_TOKEN)
             e.g. lathe set strip/01/fader -6   (values in plain units: dB, pan -1..1, mute 0/1)
   surface-sim --serial PATH [--faders N] [--uid HEX]
             Simulate a motor-fader board on a serial port (firmware-protocol/PROTOCOL.md);

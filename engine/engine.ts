@@ -387,6 +387,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.events.push(ENGINE_EVENT.PARAM_JUMP, this.params.indexOf(id), applied);
   }
 
+  /**
+   * Starts the master meters' measurement again (integrated loudness, range, maxima, true and
+   * sample peak, history), in order with other events: what an engineer does before a pass.
+   */
+  resetMasterMeters(): void {
+    this.events.push(ENGINE_EVENT.RESET_MASTER_METERS, 0, 0);
+  }
+
   resetXruns(): void {
     this.peakDspLoad = 0;
     this.events.push(ENGINE_EVENT.RESET_XRUNS, 0, 0);

@@ -16,6 +16,11 @@ export const ERROR_CODES = {
   LATHE_MESSAGE_NOT_JSON: 'Message is not valid JSON',
   LATHE_MESSAGE_TOO_LARGE: 'Message is larger than the server accepts',
   LATHE_INTERNAL_ERROR: 'Lathe failed to handle the request (a bug: please report it)',
+  LATHE_PANEL_UNAUTHORIZED: 'The panel request carries no valid token (non-loopback bind)',
+  LATHE_PANEL_FORBIDDEN_HOST: 'The Host header is not a loopback name (DNS rebinding guard)',
+  LATHE_PANEL_FORBIDDEN_ORIGIN: 'The request comes from a page of another origin',
+  LATHE_PANEL_TOKEN_INVALID: 'The panel token (file or LATHE_PANEL_TOKEN) cannot be used',
+  LATHE_RATE_LIMITED: 'Too many requests or messages; retry later',
   LATHE_WAV_INVALID: 'Not a readable WAV file',
   LATHE_ENGINE_STOPPED: 'The engine is not running',
   LATHE_MEASUREMENT_BUSY: 'A measurement is already running',
@@ -41,6 +46,9 @@ export const ERROR_CODES = {
   LATHE_CALIBRATION_MIC_FILE_INVALID: 'The microphone calibration file cannot be used',
   LATHE_CALIBRATION_TARGET_INVALID: 'The correction target cannot be used',
   LATHE_CALIBRATION_PROFILE_INVALID: 'The calibration profile does not match the format',
+  LATHE_CALIBRATION_RECORDING_TOO_QUIET: 'The microphone records the test signal too quietly to measure',
+  LATHE_CALIBRATION_PROFILE_NOT_FOUND: 'No calibration profile with that id',
+  LATHE_ROOM_STEP_NOT_READY: 'That room calibration step needs an earlier step done first',
   LATHE_SESSION_STORE_UNAVAILABLE: 'The session database cannot be opened or written',
   LATHE_SESSION_STORE_NOT_SQLITE: 'The session database file is not an SQLite database',
   LATHE_SESSION_STORE_TOO_NEW: 'The session database is from a newer version of Lathe',
@@ -59,9 +67,15 @@ export const ERROR_CODES = {
   LATHE_LEARN_CANCELLED: 'MIDI learn was cancelled',
   LATHE_SURFACE_PROFILE_INVALID: 'A control-surface device profile does not match the format',
   LATHE_SURFACE_MAPPING_INVALID: 'A control-surface mapping does not match the format',
+  LATHE_SURFACE_UNKNOWN: 'No attached control surface with that id',
+  LATHE_SURFACE_UNSUPPORTED: 'That control surface has no banks or mapping pages to change',
+  LATHE_SURFACE_PAGE_UNKNOWN: 'The surface mapping has no page with that id',
+  LATHE_DEVICE_LIST_TIMEOUT: 'Listing the devices took too long',
   LATHE_SESSION_NOT_OPEN: 'That session is not the one open on the console',
   LATHE_SESSION_STRUCTURE_MISMATCH:
     'The session has another console structure; start Lathe with it to open it',
+  LATHE_CURVE_UNKNOWN: 'No response curve for that processor',
+  LATHE_TARGET_PRESET_UNKNOWN: 'No loudness target preset with that name',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

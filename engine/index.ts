@@ -89,11 +89,19 @@ export { dbToGain, gainToDb, SILENCE_DB } from './dsp/decibels.ts';
 // Filter design for calibration's correction fitter and exports (main thread, plain numbers).
 export {
   BIQUAD_COEFFICIENTS,
+  BUTTERWORTH_Q,
   biquadMagnitude,
+  designHighpass,
   designHighShelf,
+  designLowpass,
   designLowShelf,
   designPeaking,
 } from './dsp/biquad-design.ts';
+// The panel's response curves and parameter groups come from the processors' own designs.
+export { CHANNEL_EQ_PARAMS, channelEqMagnitude } from './processors/channel-eq.ts';
+export { MASTERING_EQ_PARAMS, masteringEqMagnitude } from './processors/mastering-eq.ts';
+export { MULTIBAND_BANDS } from './processors/multiband-compressor.ts';
+export { MASTER_STAGES, OUTPUT_STAGE, STRIP_CHAIN, type PlacedKind } from './graph/processor-registry.ts';
 export type {
   AudioBackend,
   AudioStreamFormat,

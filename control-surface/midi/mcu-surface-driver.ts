@@ -303,6 +303,12 @@ export class McuSurfaceDriver extends EventEmitter<McuSurfaceEvents> {
     return this.units[unit]?.state ?? 'stopped';
   }
 
+  /** The surface strips a unit holds (first one across all units, and how many); null if none. */
+  unitStrips(unit: number): { readonly base: number; readonly strips: number } | null {
+    const u = this.units[unit];
+    return u === undefined ? null : { base: u.base, strips: u.strips };
+  }
+
   counters(unit: number): McuUnitCounters | null {
     const u = this.units[unit];
     return u === undefined ? null : { ...u.counters, input: u.decoder.counters };

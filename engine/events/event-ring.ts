@@ -113,6 +113,8 @@ export const ENGINE_EVENT = {
   LOCATE: 5,
   /** Transport: loop from frame `target` to frame `extra` (value 1 = on, 0 = off). */
   LOOP: 6,
+  /** Restart the master meters' measurement (integrated loudness, range, maxima, peaks, history). */
+  RESET_MASTER_METERS: 7,
 } as const;
 
 /** Event types the audio worker sends back to the main thread on its own ring. */

@@ -211,6 +211,9 @@ export class AudioRuntime {
         case ENGINE_EVENT.LOOP:
           transport.setLoop(event.target, event.extra, event.value > 0.5);
           break;
+        case ENGINE_EVENT.RESET_MASTER_METERS:
+          this.graph.masterMeters?.reset();
+          break;
       }
     }
   }

@@ -4,7 +4,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { Engine } from '../../engine/index.ts';
 import { startPanel } from '../support/panel-fixture.ts';
-import { decodeMeterFrame, ServerMessage, type MeterFrame } from '../../web-panel/protocol/index.ts';
+import {
+  decodeMasterMeterFrame,
+  decodeMeterFrame,
+  isMasterMeterFrame,
+  MASTER_LABEL,
+  ServerMessage,
+  type MasterFrameShape,
+  type MasterMeterFrame,
+  type MeterFrame,
+} from '../../web-panel/protocol/index.ts';
 
 const checkServerMessage = Compile(ServerMessage);
 
@@ -128,6 +137,14 @@ class PanelClient {
   textsOfType(type: ServerMessage['type']): ServerMessage[] {
     return this.texts.map((r) => r.message).filter((m) => m.type === type);
   }
+}
+
+function bytesOf(frame: Buffer): ArrayBuffer {
+  return frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
+}
+
+function decodeMaster(frame: Buffer, shape: MasterFrameShape): MasterMeterFrame | null {
+  return decodeMasterMeterFrame(bytesOf(frame), shape);
 }
 
 function decode(frame: Buffer): MeterFrame | null {
@@ -579,6 +596,135 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       const first = seqB[0]!;
       const last = seqB.at(-1)!;
       expect(seqA.filter((s) => s >= first && s <= last)).toEqual(seqB);
+    });
+  });
+
+  describe('master meters', () => {
+    it('the hello says how to read master frames: labels in engine order, band centres, pairs per frame, the target', async () => {
+      const { message: hello } = await (await connect()).hello();
+      expect(hello.master).toBeDefined();
+      const master = hello.master!;
+      expect(master.labels).toEqual([...Object.values(MASTER_LABEL), ...engine.gainReductionLabels]);
+      expect(master.labels).toHaveLength(engine.masterMeterCount);
+      expect(engine.gainReductionLabels).toContain('master/limiter');
+      expect(engine.gainReductionLabels).toContain('strip/01/comp');
+      // 1/12 octave from 20 Hz to 20 kHz, ascending, 1 kHz a centre.
+      expect(master.bandCentresHz.length).toBeGreaterThanOrEqual(115);
+      expect(master.bandCentresHz.length).toBeLessThanOrEqual(121);
+      expect(master.bandCentresHz).toContain(1000);
+      for (let i = 1; i < master.bandCentresHz.length; i++) {
+        expect(master.bandCentresHz[i]! / master.bandCentresHz[i - 1]!).toBeCloseTo(Math.pow(2, 1 / 12), 3);
+      }
+      expect(master.pairsPerFrame).toBe(256);
+      expect(master.rateHz).toBe(40);
+      expect(hello.target).toEqual({
+        preset: 'spotify',
+        title: 'Spotify',
+        integratedLufs: -14,
+        ceilingDbtp: -1,
+        toleranceLu: 1,
+      });
+    });
+
+    it('only clients that ask get master frames (>= 30 in 1.1 s), the same bytes for each, with the engine readouts', async () => {
+      const a = await connect();
+      const b = await connect();
+      const strips = await connect();
+      const master = (await a.hello()).message.master!;
+      const shape = {
+        readouts: master.labels.length,
+        bands: master.bandCentresHz.length,
+        pairs: master.pairsPerFrame,
+      };
+      expect(await a.request({ type: 'meters.subscribe', enabled: false, master: true })).toMatchObject({
+        ok: true,
+      });
+      expect(await b.request({ type: 'meters.subscribe', enabled: true, master: true })).toMatchObject({
+        ok: true,
+      });
+      expect(await strips.request({ type: 'meters.subscribe', enabled: true })).toMatchObject({ ok: true });
+      await sleep(1100);
+      const aMaster = a.frames.filter((f) => isMasterMeterFrame(bytesOf(f.message)));
+      expect(aMaster.length).toBe(a.frames.length); // strip frames off for a
+      // 40 a second: at least 30 in the 1.1 s (timers slip when the 2 cores are busy).
+      expect(aMaster.length).toBeGreaterThanOrEqual(30);
+      expect(strips.frames.some((f) => isMasterMeterFrame(bytesOf(f.message)))).toBe(false);
+      expect(strips.frames.length).toBeGreaterThanOrEqual(30);
+
+      const decodedA = aMaster.map((f) => decodeMaster(f.message, shape));
+      let previous = -1;
+      for (const frame of decodedA) {
+        expect(frame).not.toBeNull();
+        expect(frame!.sequence).toBeGreaterThan(previous);
+        previous = frame!.sequence;
+        expect(frame!.bandsDb).toHaveLength(shape.bands);
+        expect(frame!.pairs.length / 2).toBeLessThanOrEqual(256);
+      }
+      // Encoded once: a frame with the same sequence is byte for byte the same for a and b.
+      const bMaster = new Map(
+        b.frames
+          .filter((f) => isMasterMeterFrame(bytesOf(f.message)))
+          .map((f) => [decodeMaster(f.message, shape)!.sequence, f.message]),
+      );
+      const shared = aMaster.filter((f) => bMaster.has(decodeMaster(f.message, shape)!.sequence));
+      expect(shared.length).toBeGreaterThanOrEqual(20);
+      for (const f of shared)
+        expect(f.message.equals(bMaster.get(decodeMaster(f.message, shape)!.sequence)!)).toBe(true);
+
+      // Silent engine: its readouts do not move, so the last frame equals a read made now.
+      const engineValues = new Float64Array(engine.masterMeterCount);
+      expect(engine.readMasterMeters(engineValues)).toBe(true);
+      const last = decodedA.at(-1)!;
+      for (let i = 0; i < engineValues.length; i++) {
+        expect(Object.is(last.readouts[i], Math.fround(engineValues[i]!)), master.labels[i]).toBe(true);
+      }
+      const at = (label: string): number => last.readouts[master.labels.indexOf(label)]!;
+      expect(at('master/limiter')).toBe(0);
+      expect(at(MASTER_LABEL.momentary)).toBe(-Infinity);
+      // Silence in every band (the analyser's -300 dB floor).
+      expect(Math.max(...last.bandsDb)).toBeLessThan(-200);
+
+      // Turning master off stops its frames.
+      expect(await a.request({ type: 'meters.subscribe', enabled: false })).toMatchObject({ ok: true });
+      const countAtReply = a.frames.length;
+      await sleep(250);
+      expect(a.frames.length).toBe(countAtReply);
+    });
+
+    it('a bad master flag gets a coded reply and changes nothing', async () => {
+      const client = await connect();
+      await client.hello();
+      const reply = await client.request({ type: 'meters.subscribe', enabled: true, master: 'yes' });
+      expect(reply.ok).toBe(false);
+      expect(reply.error?.code).toBe('LATHE_MESSAGE_INVALID');
+      expect(reply.error?.message).toMatch(/\/master/);
+      await sleep(150);
+      expect(client.frames).toEqual([]);
+    });
+
+    it('a target set over REST reaches every socket as meters.target', async () => {
+      const a = await connect();
+      const b = await connect();
+      await a.hello();
+      await b.hello();
+      const response = await app.inject({
+        method: 'PUT',
+        url: '/api/meters/target',
+        payload: { preset: 'ebu-r128' },
+      });
+      expect(response.statusCode).toBe(200);
+      for (const client of [a, b]) {
+        const { message } = await client.waitFor(
+          (m): m is Extract<ServerMessage, { type: 'meters.target' }> => m.type === 'meters.target',
+        );
+        expect(message.target).toMatchObject({ preset: 'ebu-r128', integratedLufs: -23, ceilingDbtp: -1 });
+      }
+      // Setting the same preset again is not a change: nothing more is broadcast.
+      await app.inject({ method: 'PUT', url: '/api/meters/target', payload: { preset: 'ebu-r128' } });
+      await sleep(100);
+      expect(a.textsOfType('meters.target')).toHaveLength(1);
+      const late = await connect();
+      expect((await late.hello()).message.target?.preset).toBe('ebu-r128');
     });
   });
 

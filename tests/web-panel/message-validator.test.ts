@@ -14,6 +14,8 @@ describe('parseClientMessage', () => {
       { type: 'param.setPosition', param: 'strip/02/pan', position: 1 },
       { type: 'meters.subscribe', id: 5, enabled: true },
       { type: 'meters.subscribe', enabled: false },
+      { type: 'meters.subscribe', id: 6, enabled: true, master: true },
+      { type: 'meters.subscribe', enabled: false, master: false },
     ];
     for (const message of valid) {
       expect(parseClientMessage(JSON.stringify(message))).toEqual({ ok: true, message });
@@ -76,6 +78,18 @@ describe('parseClientMessage', () => {
       { type: 'meters.subscribe', id: 3 },
       3,
       'meters.subscribe: message must have required properties enabled',
+    ],
+    [
+      'master not a boolean',
+      { type: 'meters.subscribe', id: 7, enabled: true, master: 'yes' },
+      7,
+      'meters.subscribe: /master must be boolean',
+    ],
+    [
+      'master as 1',
+      { type: 'meters.subscribe', enabled: true, master: 1 },
+      null,
+      'meters.subscribe: /master must be boolean',
     ],
     [
       'extra field',
@@ -175,5 +189,11 @@ describe('parseClientMessage', () => {
       error: 'message longer than 16384 bytes',
       id: null,
     });
+  });
+  it('names inherited from Object are unknown types, not validators (one such message used to crash the console)', () => {
+    for (const type of ['toString', 'constructor', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const parsed = parseClientMessage(JSON.stringify({ type, id: 3 }));
+      expect(parsed).toMatchObject({ ok: false, code: 'LATHE_MESSAGE_INVALID', id: 3 });
+    }
   });
 });

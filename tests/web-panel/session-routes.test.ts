@@ -152,6 +152,52 @@ describe('session routes', () => {
     expect(strip(again.body)).toEqual(strip(exported.body));
   });
 
+  it('recalls a saved version like a snapshot: diff first, scope and safes, undo', async () => {
+    const versions = (await call('GET', `/api/sessions/${id}/versions`)).body as unknown as Json[];
+    const saved = versions.find((v) => v['kind'] === 'save')!['version'] as number;
+    const before = engine.params.get('strip/01/fader');
+    engine.params.set('strip/01/fader', -20, 'test');
+    engine.params.set('strip/03/fader', -9, 'test');
+    const diff = await call('POST', `/api/sessions/${id}/versions/${saved}/diff`, {
+      scope: { strips: [1, 3], groups: ['fader'] },
+      safes: ['strip/03/fader'],
+    });
+    expect(diff.status).toBe(200);
+    expect(diff.body).toEqual({
+      changes: [{ id: 'strip/01/fader', from: -20, to: before }],
+      keptSafe: ['strip/03/fader'],
+      unavailable: [],
+    });
+    const recall = await call('POST', `/api/sessions/${id}/versions/${saved}/recall`, {
+      scope: { strips: [1, 3], groups: ['fader'] },
+      safes: ['strip/03/fader'],
+    });
+    expect(recall.body['changes']).toEqual(diff.body['changes']);
+    expect(typeof recall.body['recallId']).toBe('number');
+    expect(engine.params.get('strip/01/fader')).toBe(before);
+    expect(engine.params.get('strip/03/fader')).toBe(-9);
+    const history = (await call('GET', `/api/sessions/${id}/recalls`)).body as unknown as Json[];
+    expect(history[0]).toMatchObject({ id: recall.body['recallId'], snapshotId: null, undone: false });
+    expect((await call('POST', `/api/sessions/${id}/undo-recall`)).status).toBe(200);
+    expect(engine.params.get('strip/01/fader')).toBe(-20);
+    engine.params.set('strip/03/fader', 0, 'test');
+    for (const [url, payload, status, code] of [
+      [`/api/sessions/${id}/versions/99/diff`, {}, 404, 'LATHE_SESSION_NOT_FOUND'],
+      [`/api/sessions/${id}/versions/0/recall`, {}, 400, 'LATHE_MESSAGE_INVALID'],
+      [`/api/sessions/${id}/versions/two/diff`, {}, 400, 'LATHE_MESSAGE_INVALID'],
+      [`/api/sessions/${id}/versions/${saved}/recall`, { snapshot: 'x' }, 400, 'LATHE_MESSAGE_INVALID'],
+      [
+        `/api/sessions/${id}/versions/${saved}/recall`,
+        { scope: { strips: [9] } },
+        400,
+        'LATHE_RECALL_SCOPE_INVALID',
+      ],
+    ] as const) {
+      expect(await call('POST', url, payload), url).toMatchObject({ status, body: { code } });
+    }
+    expect(engine.params.get('strip/01/fader')).toBe(-20);
+  });
+
   it('opens another session; operations on a session that is not open are refused', async () => {
     const copy = (await call('GET', '/api/sessions')).body['sessions'] as Json[];
     const other = copy.find((s) => s['name'] === 'Copy')!['id'] as string;

@@ -3,14 +3,25 @@
  * map, audio status and meter layout from the server, sends control changes (coalesced to one
  * message per parameter per animation frame), tracks replies, and reconnects with backoff.
  * The host re-renders whenever any of that state changes.
+ *
+ * Master meters: the connection subscribes to the master-meter stream with the strip meters on
+ * every hello (the mixer's gain-reduction readouts and the meters page both need it, and the
+ * server runs one feed for all panels, so a panel that does not look costs one ~1.5 kB send per
+ * frame). `masterReadout(label)` is the latest value; `subscribeMaster` gets every frame. Master
+ * frames do not re-render the host: views that show them draw from their own animation frame.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  decodeMasterMeterFrame,
   decodeMeterFrame,
+  isMasterMeterFrame,
   type AudioStatus,
   type ClientMessage,
   type HelloMessage,
+  type MasterMeterFrame,
+  type MasterMeterLayout,
   type MeterFrame,
+  type MeterTarget,
   type ParamInfo,
   type ServerMessage,
 } from '../protocol/index.ts';
@@ -25,6 +36,9 @@ export type MeterListener = (frame: MeterFrame | null) => void;
 export interface MeterSource {
   subscribeMeters(listener: MeterListener): () => void;
 }
+
+/** Receives each decoded master-meter frame, or null when the stream stops (socket closed). */
+export type MasterListener = (frame: MasterMeterFrame | null) => void;
 
 type Request = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id'> : never) : never;
 
@@ -51,6 +65,12 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
   status: AudioStatus | null = null;
   /** Last error the server replied with, shown briefly. */
   lastError: string | null = null;
+  /** Master readout labels in frame order (from the hello): MASTER_LABEL names, then gain reductions. */
+  masterLabels: readonly string[] = [];
+  /** How to read master frames (labels, spectrum band centres, goniometer points per frame). */
+  masterLayout: MasterMeterLayout | null = null;
+  /** The loudness target shared by every panel (hello, then `meters.target` messages). */
+  meterTarget: MeterTarget | null = null;
 
   private paramsById = new Map<string, ParamInfo>();
   private readonly host: ReactiveControllerHost;
@@ -62,6 +82,9 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
   private nextId = 1;
   private readonly inFlight = new Map<number, string>();
   private readonly meterListeners = new Set<MeterListener>();
+  private readonly masterListeners = new Set<MasterListener>();
+  private masterIndex = new Map<string, number>();
+  private latestMaster: MasterMeterFrame | null = null;
   private readonly pendingPositions = new Map<string, number>();
   private cancelFlush: (() => void) | undefined;
 
@@ -93,6 +116,22 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
   subscribeMeters(listener: MeterListener): () => void {
     this.meterListeners.add(listener);
     return () => this.meterListeners.delete(listener);
+  }
+
+  /** Every master-meter frame as it arrives; null when the socket closes. Returns the unsubscribe. */
+  subscribeMaster(listener: MasterListener): () => void {
+    this.masterListeners.add(listener);
+    return () => this.masterListeners.delete(listener);
+  }
+
+  /**
+   * Latest value of a master readout by label, in its plain unit (LUFS, LU, dB FS, dBTP, dB of gain
+   * reduction, correlation -1..1); NaN when unknown (no frame yet, socket down, or no such label).
+   */
+  masterReadout(label: string): number {
+    const index = this.masterIndex.get(label);
+    if (index === undefined || this.latestMaster === null) return Number.NaN;
+    return this.latestMaster.readouts[index] ?? Number.NaN;
   }
 
   /** Fader/pan movement: sent at most once per animation frame per parameter, latest value wins. */
@@ -148,8 +187,10 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
     socket.binaryType = 'arraybuffer';
     socket.onmessage = (event: MessageEvent<unknown>) => {
       if (this.socket !== socket) return;
-      if (event.data instanceof ArrayBuffer) this.onMeterFrame(event.data);
-      else if (typeof event.data === 'string') this.onText(event.data);
+      if (event.data instanceof ArrayBuffer) {
+        if (isMasterMeterFrame(event.data)) this.onMasterFrame(event.data);
+        else this.onMeterFrame(event.data);
+      } else if (typeof event.data === 'string') this.onText(event.data);
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;
@@ -168,6 +209,8 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
     this.inFlight.clear();
     this.pendingPositions.clear();
     for (const listener of this.meterListeners) listener(null);
+    this.latestMaster = null;
+    for (const listener of this.masterListeners) listener(null);
     this.scheduleReconnect();
     this.host.requestUpdate();
   }
@@ -198,9 +241,17 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
         this.ready = true;
         this.attempt = 0;
         this.generation++;
-        this.send({ type: 'meters.subscribe', enabled: true });
+        this.masterLayout = message.master ?? null;
+        this.masterLabels = message.master?.labels ?? [];
+        this.masterIndex = new Map(this.masterLabels.map((label, i) => [label, i]));
+        this.latestMaster = null;
+        this.meterTarget = message.target ?? null;
+        this.send({ type: 'meters.subscribe', enabled: true, master: message.master !== undefined });
         break;
       }
+      case 'meters.target':
+        this.meterTarget = message.target;
+        break;
       case 'param.changed': {
         const info = this.paramsById.get(message.param);
         if (!info) {
@@ -247,6 +298,24 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
       return;
     }
     for (const listener of this.meterListeners) listener(frame);
+  }
+
+  private onMasterFrame(bytes: ArrayBuffer): void {
+    const layout = this.masterLayout;
+    const frame =
+      layout === null
+        ? null
+        : decodeMasterMeterFrame(bytes, {
+            readouts: layout.labels.length,
+            bands: layout.bandCentresHz.length,
+            pairs: layout.pairsPerFrame,
+          });
+    if (!frame) {
+      console.warn('lathe: ignoring malformed master meter frame', bytes.byteLength);
+      return;
+    }
+    this.latestMaster = frame;
+    for (const listener of this.masterListeners) listener(frame);
   }
 }
 

@@ -1,2 +1,3 @@
 export * from './messages.ts';
 export * from './meter-frame.ts';
+export * from './master-meter-frame.ts';

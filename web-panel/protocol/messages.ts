@@ -34,6 +34,8 @@ export const MetersSubscribeMessage = Type.Object(
     type: Type.Literal('meters.subscribe'),
     id: Type.Optional(RequestId),
     enabled: Type.Boolean(),
+    /** Also the master-meter frames (loudness, peaks, image, spectrum, goniometer); default false. */
+    master: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -52,6 +54,12 @@ export const ParamInfo = Type.Object(
     taper: Type.String(),
     value: Type.Number(),
     position: Type.Number(),
+    /** Stepped taper: number of positions (bool = 2). */
+    steps: Type.Optional(Type.Integer({ minimum: 2 })),
+    /** `enum` unit: the name of each value (value = index). */
+    choices: Type.Optional(Type.Array(Type.String())),
+    /** Processor the parameter belongs to within its owner: `eq`, `comp`, `limiter`, `channel`, ... */
+    group: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
@@ -79,6 +87,37 @@ export const MeterLayoutEntry = Type.Object(
   { additionalProperties: false },
 );
 
+/** How to read master-meter frames (master-meter-frame.ts). */
+export const MasterMeterLayout = Type.Object(
+  {
+    /** Readout labels in frame order: MASTER_LABEL values, then the engine's gain-reduction labels. */
+    labels: Type.Array(Type.String()),
+    /** Spectrum band centres, Hz, in frame order. */
+    bandCentresHz: Type.Array(Type.Number()),
+    /** Most goniometer points (L/R pairs) one frame carries. */
+    pairsPerFrame: Type.Integer({ minimum: 0 }),
+    /** Frames per second. */
+    rateHz: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type MasterMeterLayout = Static<typeof MasterMeterLayout>;
+
+/** The loudness target the meters judge against, shared by every panel (GET/PUT /api/meters/target). */
+export const MeterTarget = Type.Object(
+  {
+    preset: Type.String(),
+    title: Type.String(),
+    /** LUFS; null: the preset has no loudness target (only the ceiling is judged). */
+    integratedLufs: Type.Union([Type.Number(), Type.Null()]),
+    ceilingDbtp: Type.Number(),
+    /** Integrated loudness passes within this many LU of the target. */
+    toleranceLu: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type MeterTarget = Static<typeof MeterTarget>;
+
 export const HelloMessage = Type.Object(
   {
     type: Type.Literal('hello'),
@@ -86,7 +125,15 @@ export const HelloMessage = Type.Object(
     /** Meter slots in frame order: each strip (1 channel), then the master (2 channels). */
     meters: Type.Array(MeterLayoutEntry),
     status: AudioStatus,
+    master: Type.Optional(MasterMeterLayout),
+    target: Type.Optional(MeterTarget),
   },
+  { additionalProperties: false },
+);
+
+/** The shared loudness target changed (any panel or REST client set it). */
+export const MeterTargetMessage = Type.Object(
+  { type: Type.Literal('meters.target'), target: MeterTarget },
   { additionalProperties: false },
 );
 
@@ -118,7 +165,13 @@ export const ReplyMessage = Type.Object(
   { additionalProperties: false },
 );
 
-export const ServerMessage = Type.Union([HelloMessage, ParamChangedMessage, StatusMessage, ReplyMessage]);
+export const ServerMessage = Type.Union([
+  HelloMessage,
+  ParamChangedMessage,
+  StatusMessage,
+  ReplyMessage,
+  MeterTargetMessage,
+]);
 export type ServerMessage = Static<typeof ServerMessage>;
 export type HelloMessage = Static<typeof HelloMessage>;
 export type ParamChangedMessage = Static<typeof ParamChangedMessage>;

@@ -5,10 +5,16 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import type { ErrorCode } from '../../engine/index.ts';
 import type { SessionManager } from '../../sessions/index.ts';
 import { consoleSocket } from './console-socket.ts';
+import { curveRoutes } from './curve-routes.ts';
 import type { ConsoleEngine } from './console-engine.ts';
+import { meterRoutes } from './meter-routes.ts';
+import { MeterTargetStore } from './meter-target-store.ts';
 import { paramRoutes } from './param-routes.ts';
+import { panelAccess, type PanelAccess } from './security/panel-access.ts';
 import { sessionRoutes } from './session-routes.ts';
-import { surfaceRoutes, type SurfaceLearn } from './surface-routes.ts';
+import { surfaceRoutes, type SurfaceDirectory, type SurfaceLearn } from './surface-routes.ts';
+import { deviceRoutes, type DeviceDirectory } from './device-routes.ts';
+import { roomRoutes, type RoomDeps } from './room-routes.ts';
 
 export interface AppDeps {
   readonly engine: ConsoleEngine;
@@ -22,6 +28,14 @@ export interface AppDeps {
   readonly sessions?: SessionManager;
   /** MIDI learn on attached controllers (REST under /api/surfaces); absent: no surface routes. */
   readonly learning?: SurfaceLearn;
+  /** Attached surfaces with state, bank and page (GET/PUT /api/surfaces); absent: none listed. */
+  readonly surfaces?: SurfaceDirectory;
+  /** Audio/MIDI/serial devices and the xrun reset (GET /api/devices); absent: no device routes. */
+  readonly devices?: DeviceDirectory;
+  /** Room calibration wizard (REST under /api/room); absent: no room routes. */
+  readonly room?: RoomDeps;
+  /** Who may use the panel (token, Host and Origin checks, rate limits); default: loopback. */
+  readonly access?: PanelAccess;
 }
 
 /** Fastify's own request errors (bad JSON, too large) as coded replies like every other error. */
@@ -45,17 +59,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (coded.status >= 500) request.log.error(error);
     return reply.code(coded.status).send({ code: coded.code, message: coded.message });
   });
+  // First: its hooks must guard every route registered after it.
+  await app.register(panelAccess, { access: deps.access ?? { bind: 'loopback' }, staticDir: deps.staticDir });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(paramRoutes, { engine: deps.engine });
+  const meterTarget = new MeterTargetStore();
+  await app.register(meterRoutes, { engine: deps.engine, target: meterTarget });
+  await app.register(curveRoutes, {
+    params: deps.engine.params,
+    sampleRate: () => deps.engine.status().sampleRate,
+  });
   if (deps.sessions !== undefined) await app.register(sessionRoutes, { sessions: deps.sessions });
-  if (deps.learning !== undefined) {
+  if (deps.learning !== undefined || deps.surfaces !== undefined) {
     const params = deps.engine.params;
-    await app.register(surfaceRoutes, { learning: deps.learning, hasParam: (id) => params.has(id) });
+    await app.register(surfaceRoutes, {
+      ...(deps.learning === undefined ? {} : { learning: deps.learning }),
+      ...(deps.surfaces === undefined ? {} : { directory: deps.surfaces }),
+      hasParam: (id) => params.has(id),
+    });
   }
+  if (deps.devices !== undefined) {
+    await app.register(deviceRoutes, { engine: deps.engine, devices: deps.devices });
+  }
+  if (deps.room !== undefined) await app.register(roomRoutes, deps.room);
   await app.register(consoleSocket, {
     engine: deps.engine,
     meterRateHz: deps.meterRateHz ?? 40,
     statusIntervalMs: deps.statusIntervalMs ?? 500,
+    target: meterTarget,
   });
   if (existsSync(deps.staticDir)) {
     await app.register(fastifyStatic, { root: deps.staticDir, prefix: '/' });

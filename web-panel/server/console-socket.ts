@@ -10,7 +10,11 @@ import {
 } from '../protocol/index.ts';
 import { toAudioStatus } from './audio-status.ts';
 import type { ConsoleEngine } from './console-engine.ts';
+import { MasterMeterFeed } from './master-meter-feed.ts';
 import { parseClientMessage } from './message-validator.ts';
+import { MessageRateLimiter } from './security/message-rate-limiter.ts';
+import type { MeterTargetStore } from './meter-target-store.ts';
+import { paramGroup } from './param-group.ts';
 
 export interface ConsoleSocketOptions {
   readonly engine: ConsoleEngine;
@@ -18,12 +22,16 @@ export interface ConsoleSocketOptions {
   readonly meterRateHz: number;
   /** How often xruns/load are re-sent when they change. */
   readonly statusIntervalMs: number;
+  /** The shared loudness target: in the hello, and broadcast when it changes. */
+  readonly target?: MeterTargetStore;
 }
 
 interface Client {
   readonly socket: WebSocket;
   readonly name: string;
   meters: boolean;
+  /** Receives master-meter frames. */
+  master: boolean;
 }
 
 /** A socket that has this much unsent data gets no meter frames until it drains. */
@@ -79,7 +87,31 @@ export const consoleSocket: FastifyPluginCallback<ConsoleSocketOptions> = (
   const peak = new Float32Array(engine.meterSlots);
   const rms = new Float32Array(engine.meterSlots);
   let meterSequence = 0;
+  // One master feed for every panel, fed only while one is subscribed; each frame is encoded once.
+  const masterFeed = new MasterMeterFeed(engine, { rateHz: options.meterRateHz });
+  let masterRunning = false;
+  const updateMasterFeed = (): void => {
+    let wanted = false;
+    for (const client of clients) wanted ||= client.master;
+    if (wanted && !masterRunning) masterFeed.restart();
+    masterRunning = wanted;
+  };
+  const sendMasterFrame = (): void => {
+    if (!masterRunning) return;
+    const frame = Buffer.from(masterFeed.frame());
+    for (const client of clients) {
+      if (client.master && client.socket.readyState === client.socket.OPEN) {
+        if (client.socket.bufferedAmount < METER_BACKPRESSURE_BYTES)
+          client.socket.send(frame, { binary: true });
+      }
+    }
+  };
+  const stopTargetUpdates = options.target?.onChange((target) => {
+    broadcast({ type: 'meters.target', target });
+  });
+
   const meterTimer = setInterval(() => {
+    sendMasterFrame();
     let subscribed = false;
     for (const client of clients) subscribed ||= client.meters;
     if (!subscribed) return;
@@ -98,11 +130,12 @@ export const consoleSocket: FastifyPluginCallback<ConsoleSocketOptions> = (
     clearInterval(statusTimer);
     engine.params.off('change', onParam);
     engine.off('status', sendStatusIfChanged);
+    stopTargetUpdates?.();
     for (const client of clients) client.socket.close(1001, 'server shutting down');
   });
 
   app.get('/ws', { websocket: true }, (socket) => {
-    const client: Client = { socket, name: `panel:${nextClient++}`, meters: false };
+    const client: Client = { socket, name: `panel:${nextClient++}`, meters: false, master: false };
     clients.add(client);
     const hello: HelloMessage = {
       type: 'hello',
@@ -116,18 +149,30 @@ export const consoleSocket: FastifyPluginCallback<ConsoleSocketOptions> = (
         taper: spec.taper,
         value: engine.params.get(spec.id),
         position: engine.params.position(spec.id),
+        ...(spec.steps === undefined ? {} : { steps: spec.steps }),
+        ...(spec.choices === undefined ? {} : { choices: [...spec.choices] }),
+        group: paramGroup(spec.id),
       })),
       meters: engine.meterLayout(),
       status: toAudioStatus(engine.status()),
+      master: masterFeed.layout,
+      ...(options.target === undefined ? {} : { target: options.target.get() }),
     };
     send(client, hello);
 
+    const limiter = new MessageRateLimiter();
     socket.on('message', (data, isBinary) => {
       const reply = (id: number | null, error?: { code: string; message: string }): void => {
         const message: ReplyMessage =
           error === undefined ? { type: 'reply', id, ok: true } : { type: 'reply', id, ok: false, error };
         send(client, message);
       };
+      // A flood is dropped, not queued; the client hears about it at most once a second.
+      if (!limiter.allow()) {
+        if (limiter.shouldNotify())
+          reply(null, { code: 'LATHE_RATE_LIMITED', message: 'too many messages: some were dropped' });
+        return;
+      }
       if (isBinary) {
         reply(null, { code: 'LATHE_MESSAGE_INVALID', message: 'binary messages are not accepted' });
         return;
@@ -149,16 +194,27 @@ export const consoleSocket: FastifyPluginCallback<ConsoleSocketOptions> = (
             break;
           case 'meters.subscribe':
             client.meters = message.enabled;
+            client.master = message.master === true;
+            updateMasterFeed();
             break;
         }
         reply(id);
       } catch (error) {
-        if (!isLatheError(error)) throw error;
-        reply(id, { code: error.code, message: error.message });
+        if (isLatheError(error)) {
+          reply(id, { code: error.code, message: error.message });
+          return;
+        }
+        // A bug of ours must not take the console down with it (a throw here is uncaught).
+        app.log.error(error);
+        reply(id, { code: 'LATHE_INTERNAL_ERROR', message: 'internal error (see the console log)' });
       }
     });
-    socket.on('close', () => clients.delete(client));
-    socket.on('error', () => clients.delete(client));
+    const forget = (): void => {
+      clients.delete(client);
+      updateMasterFeed();
+    };
+    socket.on('close', forget);
+    socket.on('error', forget);
   });
   done();
 };

@@ -55,7 +55,7 @@ export function parseClientMessage(text: string): ParsedClientMessage {
       ? rawId
       : null;
   const type = record['type'];
-  if (typeof type !== 'string' || !(type in byType)) {
+  if (typeof type !== 'string' || !Object.hasOwn(byType, type)) {
     return {
       ok: false,
       code: 'LATHE_MESSAGE_INVALID',

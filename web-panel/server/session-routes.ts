@@ -1,6 +1,11 @@
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import { isLatheError, type ErrorCode } from '../../engine/index.ts';
-import { checkRecallScope, type RecallOptions, type SessionManager } from '../../sessions/index.ts';
+import {
+  checkRecallScope,
+  type ParamValues,
+  type RecallOptions,
+  type SessionManager,
+} from '../../sessions/index.ts';
 
 export interface SessionRoutesOptions {
   readonly sessions: SessionManager;
@@ -240,6 +245,34 @@ export const sessionRoutes: FastifyPluginCallback<SessionRoutesOptions> = (app, 
         safes: { kind: 'string[]' },
       });
       return sessions.require(request.params.id).toggleAB(b.a, b.b, recallOptions(b));
+    }),
+  );
+  // A saved version recalled like a snapshot (same plan, scope and safes; recorded for undo).
+  const versionTarget = (id: string, raw: string): ParamValues => {
+    if (!/^[1-9]\d{0,8}$/.test(raw)) throw new BodyError('the version must be a whole number from 1');
+    return store.version(id, Number(raw)).values;
+  };
+  const recallScopeFields = { scope: { kind: 'any' as const }, safes: { kind: 'string[]' as const } };
+  app.post(
+    '/api/sessions/:id/versions/:version/diff',
+    handle((request) => {
+      const b = body<{ scope?: unknown; safes?: string[] }>(request.body, recallScopeFields);
+      const session = sessions.require(request.params.id);
+      const { version } = request.params as Params & { version: string };
+      return session.plan(versionTarget(session.sessionId, version), recallOptions(b));
+    }),
+  );
+  app.post(
+    '/api/sessions/:id/versions/:version/recall',
+    handle((request) => {
+      const b = body<{ scope?: unknown; safes?: string[] }>(request.body, recallScopeFields);
+      const session = sessions.require(request.params.id);
+      const { version } = request.params as Params & { version: string };
+      const options = recallOptions(b);
+      const plan = session.plan(versionTarget(session.sessionId, version), options);
+      const recallId = store.recordRecall(session.sessionId, null, options.scope ?? {}, plan.changes);
+      for (const change of plan.changes) session.console.params.set(change.id, change.to, 'recall');
+      return { ...plan, recallId };
     }),
   );
   app.get(
