@@ -9,24 +9,30 @@ import { report } from './bench-report.ts';
 
 const execFileAsync = promisify(execFile);
 const RATE = 48000;
-/** 2 hours by default; LATHE_BENCH_ANALYZE_MINUTES shortens it (the file is 11.5 MB per minute). */
+/** 2 hours by default; LATHE_BENCH_ANALYZE_MINUTES shortens it (the file is 17.3 MB per minute). */
 const MINUTES = Number(process.env['LATHE_BENCH_ANALYZE_MINUTES'] ?? 120);
 const R128METER = fileURLToPath(new URL('../tests/support/r128meter.c', import.meta.url));
+/** Bytes per stereo 24-bit frame. */
+const FRAME_BYTES = 6;
+const FULL_SCALE_24 = 8388607;
 
-/** Stereo 16-bit programme written a second at a time: 997 Hz whose level steps every 10 s. */
+/**
+ * Stereo 48 kHz 24-bit programme (the format issue 4's speed goal names), written a second at a
+ * time: 997 Hz whose level steps every 10 s.
+ */
 async function writeProgramme(file: string, seconds: number): Promise<number> {
-  const dataBytes = seconds * RATE * 4;
-  const header = encodeWavHeader(RATE, 2, '16', seconds * RATE);
+  const dataBytes = seconds * RATE * FRAME_BYTES;
+  const header = encodeWavHeader(RATE, 2, '24', seconds * RATE);
   const handle = await open(file, 'w');
   try {
     await handle.write(header);
-    const second = Buffer.alloc(RATE * 4);
+    const second = Buffer.alloc(RATE * FRAME_BYTES);
     for (let s = 0; s < seconds; s++) {
       const amplitude = [0.3, 0.1, 0.05, 0.2][Math.floor(s / 10) % 4]!;
       for (let i = 0; i < RATE; i++) {
         const phase = (2 * Math.PI * 997 * (s * RATE + i)) / RATE;
-        second.writeInt16LE(Math.round(32767 * amplitude * Math.sin(phase)), i * 4);
-        second.writeInt16LE(Math.round(32767 * amplitude * Math.cos(phase)), i * 4 + 2);
+        second.writeIntLE(Math.round(FULL_SCALE_24 * amplitude * Math.sin(phase)), i * FRAME_BYTES, 3);
+        second.writeIntLE(Math.round(FULL_SCALE_24 * amplitude * Math.cos(phase)), i * FRAME_BYTES + 3, 3);
       }
       await handle.write(second);
     }
@@ -72,10 +78,10 @@ async function libebur128Integrated(binary: string, file: string): Promise<numbe
 }
 
 /**
- * `lathe analyze` on a long programme (2 hours, 1.4 GB, generated here and deleted): peak RSS
- * growth against the file size (what a whole-file read would at least hold), and speed as
- * times-real-time against ffmpeg ebur128 (with true peak) and libebur128 (I/LRA/M/S, no
- * true peak) on the same file.
+ * `lathe analyze` on a long programme (stereo 48 kHz 24-bit, 2 hours, 2.1 GB, generated here and
+ * deleted): peak RSS growth against the file size (what a whole-file read would at least hold),
+ * and speed as times-real-time against ffmpeg ebur128 (with true peak) and libebur128
+ * (I/LRA/M/S, no true peak) on the same file.
  */
 export async function run(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lathe-analyze-bench-'));

@@ -1,5 +1,5 @@
 import type { WavSampleEncoding } from '../audio/wav-stream-reader.ts';
-import type { CorrelationResult } from './correlation-meter.ts';
+import type { CorrelationResult } from './sample-scan.ts';
 import type { QcEventList } from './qc-events.ts';
 
 /**

@@ -4,15 +4,20 @@ import { LoudnessMeter } from '../meters/loudness/loudness-meter.ts';
 import { designTruePeakFilter } from '../meters/true-peak-filter.ts';
 import { TruePeakMeter } from '../meters/true-peak-meter.ts';
 import type { AnalysisReport, MonoCompatibility } from './analysis-report.ts';
-import { ClipDetector } from './clip-detector.ts';
-import { CORRELATION_WINDOW_SECONDS, CorrelationMeter } from './correlation-meter.ts';
-import { SampleStatistics, SILENCE_THRESHOLD_DBFS } from './sample-statistics.ts';
+import { CORRELATION_WINDOW_SECONDS, SampleScan, SILENCE_THRESHOLD_DBFS } from './sample-scan.ts';
 import { TruePeakOverDetector } from './true-peak-over-detector.ts';
 
 export interface AnalyzeOptions {
-  /** Frames read and measured per step; memory is about blockFrames * channels * 12 bytes. */
+  /**
+   * Frames measured per step (default 8192: every pass over a block then runs in the CPU's
+   * cache). Memory is a few bytes per frame of it and channel, plus the reader's four ~1 MB
+   * read-ahead buffers, whatever the file's length.
+   */
   readonly blockFrames?: number;
 }
+
+/** See AnalyzeOptions.blockFrames. */
+const BLOCK_FRAMES = 8192;
 
 /** Tech 3342 §3.1: file meters append at least 1.5 s of silence before the final LRA (as measureLoudness). */
 const RANGE_TAIL_SECONDS = 1.5;
@@ -30,13 +35,16 @@ function toDb(linear: number): number | null {
 }
 
 /**
- * Measures a WAV file in one streaming pass at constant memory (one block of samples, whatever
- * the length): loudness with the live meter's code, true and sample peak, and the QC checks.
+ * Measures a WAV file in one streaming pass at constant memory (a block of samples and the
+ * reader's buffers, whatever the length): loudness with the live meter's code, true and sample
+ * peak, and the QC checks. Each block is converted straight into the true-peak kernel's input and
+ * read there by the loudness meter (which also yields the mono fold) and the QC scan (whose
+ * per-channel peaks the true-peak meter takes as its sample peaks).
  * Throws LatheError LATHE_WAV_INVALID for files it cannot read; a file with no frames gives a
  * report of nulls (a valid, empty programme is not an error).
  */
 export async function analyzeWavFile(path: string, options: AnalyzeOptions = {}): Promise<AnalysisReport> {
-  const reader = await WavStreamReader.open(path, options.blockFrames ?? 65536);
+  const reader = await WavStreamReader.open(path, options.blockFrames ?? BLOCK_FRAMES);
   try {
     const format = reader.format;
     const { sampleRate, channelCount } = format;
@@ -47,37 +55,28 @@ export async function analyzeWavFile(path: string, options: AnalyzeOptions = {})
       );
     }
     const blockFrames = reader.blockFrames;
-    const block = Array.from({ length: channelCount }, () => new Float32Array(blockFrames));
     const stereo = channelCount === 2;
-    const fold = stereo ? new Float32Array(blockFrames) : null;
-
-    const loudness = new LoudnessMeter(sampleRate, channelCount);
-    // (L+R)/2 on one channel weighted 2 = the same signal on both channels of a stereo meter.
-    const folded = stereo ? new LoudnessMeter(sampleRate, 1, { channelWeights: [2] }) : null;
+    // Stereo: the (L+R)/2 fold measured as dual mono comes from the same K-weighting pass.
+    const loudness = new LoudnessMeter(sampleRate, channelCount, { foldedMono: stereo });
     const overs = new TruePeakOverDetector(
       sampleRate,
       channelCount,
       designTruePeakFilter(sampleRate).tapsPerPhase,
     );
-    const peaks = new TruePeakMeter(sampleRate, channelCount, overs);
-    const clips = new ClipDetector(sampleRate, channelCount, format.fullScale);
-    const statistics = new SampleStatistics(channelCount);
-    const correlation = stereo ? new CorrelationMeter(sampleRate) : null;
+    const peaks = new TruePeakMeter(sampleRate, channelCount, overs, blockFrames);
+    const scan = new SampleScan(sampleRate, channelCount, format.fullScale);
+    // The reader converts straight into the true-peak kernel's input; every meter reads it there.
+    const block = Array.from({ length: channelCount }, (_, c) => peaks.input(c));
+    // Integer PCM cannot hold NaN or Infinity: only float files need the check.
+    const mayBeNonFinite = format.encoding === 'float';
 
     for (;;) {
       const frames = await reader.read(block);
       if (frames === 0) break;
+      if (mayBeNonFinite) scan.sanitize(block, frames);
       loudness.process(block, frames);
-      peaks.process(block, frames);
-      clips.process(block, frames);
-      statistics.process(block, frames);
-      if (fold !== null && folded !== null && correlation !== null) {
-        const left = block[0]!;
-        const right = block[1]!;
-        for (let i = 0; i < frames; i++) fold[i] = (left[i]! + right[i]!) / 2;
-        folded.process([fold], frames);
-        correlation.process(left, right, frames);
-      }
+      scan.process(block, frames);
+      peaks.processInput(frames, scan.blockPeaks);
     }
 
     // The last interpolated points need samples after them (TruePeakMeter docs).
@@ -87,6 +86,7 @@ export async function analyzeWavFile(path: string, options: AnalyzeOptions = {})
       flush.length,
     );
     const integrated = loudness.integrated();
+    const foldedIntegrated = loudness.foldedIntegrated();
     const maxMomentary = loudness.maxMomentary();
     const maxShortTerm = loudness.maxShortTerm();
     // Silence after the programme for the LRA only; the other readings are taken above.
@@ -99,12 +99,12 @@ export async function analyzeWavFile(path: string, options: AnalyzeOptions = {})
     }
     const range = loudness.loudnessRange();
 
-    const stats = statistics.result();
+    const stats = scan.result();
     const truePeak = toDb(peaks.truePeak());
     const integratedLufs = level(integrated);
     let mono: MonoCompatibility | null = null;
-    if (folded !== null) {
-      const foldedLufs = level(folded.integrated());
+    if (stereo) {
+      const foldedLufs = level(foldedIntegrated);
       mono = {
         foldedIntegratedLufs: foldedLufs,
         integratedChangeLu:
@@ -112,7 +112,7 @@ export async function analyzeWavFile(path: string, options: AnalyzeOptions = {})
         foldedSilent: foldedLufs === null && integratedLufs !== null,
       };
     }
-    const correlationResult = correlation?.result() ?? null;
+    const correlationResult = stats.correlation;
     return {
       file: path,
       sampleRate,
@@ -127,7 +127,7 @@ export async function analyzeWavFile(path: string, options: AnalyzeOptions = {})
       shortTermMaxLufs: level(maxShortTerm),
       plrDb: truePeak !== null && integratedLufs !== null ? truePeak - integratedLufs : null,
       qc: {
-        clippedRuns: clips.finish(),
+        clippedRuns: stats.clippedRuns,
         truePeakOvers: overs.finish(),
         dcOffset: stats.dcOffset,
         correlation:

@@ -14,6 +14,35 @@ export interface QcEvent {
 export interface QcEventList {
   /** Every event found. */
   readonly count: number;
-  /** The first MAX_LISTED_EVENTS, in time order per channel. */
+  /** The MAX_LISTED_EVENTS earliest (by start time, then channel), in that order. */
   readonly events: readonly QcEvent[];
+}
+
+/**
+ * Counts events and keeps the MAX_LISTED_EVENTS earliest (by start time, then channel), in that
+ * order, whatever order they are found in: meters that scan channel by channel, block by block,
+ * list the same events for any block size. Constant memory.
+ */
+export class QcEventLog {
+  private readonly events: QcEvent[] = [];
+  private count = 0;
+
+  add(event: QcEvent): void {
+    this.count++;
+    const events = this.events;
+    if (events.length === MAX_LISTED_EVENTS && !earlier(event, events[events.length - 1]!)) return;
+    // Found mostly in time order: search from the end.
+    let at = events.length;
+    while (at > 0 && earlier(event, events[at - 1]!)) at--;
+    events.splice(at, 0, event);
+    if (events.length > MAX_LISTED_EVENTS) events.pop();
+  }
+
+  list(): QcEventList {
+    return { count: this.count, events: [...this.events] };
+  }
+}
+
+function earlier(a: QcEvent, b: QcEvent): boolean {
+  return a.startSec < b.startSec || (a.startSec === b.startSec && a.channel < b.channel);
 }

@@ -1,5 +1,5 @@
 import type { FramePeakObserver } from '../meters/true-peak-meter.ts';
-import { MAX_LISTED_EVENTS, type QcEvent, type QcEventList } from './qc-events.ts';
+import { QcEventLog, type QcEventList } from './qc-events.ts';
 
 /** Overs closer than this are one event (a limiter overshoot is many points in a few ms). */
 const MERGE_SECONDS = 0.01;
@@ -14,6 +14,8 @@ const MERGE_SECONDS = 0.01;
  * their middle. Events on one channel closer than 10 ms are merged.
  */
 export class TruePeakOverDetector implements FramePeakObserver {
+  /** Overs are points above 1.0 (0 dBTP): the meter need not show it quieter chunks. */
+  readonly threshold = 1;
   private readonly sampleRate: number;
   private readonly channelCount: number;
   /** Seconds from a frame's index to its interpolated points' middle (the filter's delay). */
@@ -22,8 +24,7 @@ export class TruePeakOverDetector implements FramePeakObserver {
   private readonly openStart: Float64Array;
   private readonly openEnd: Float64Array;
   private readonly openPeak: Float64Array;
-  private readonly events: QcEvent[] = [];
-  private count = 0;
+  private readonly events = new QcEventLog();
 
   /** `tapsPerPhase`: the meter's (its filter delay is half of it). */
   constructor(sampleRate: number, channelCount: number, tapsPerPhase: number) {
@@ -44,16 +45,16 @@ export class TruePeakOverDetector implements FramePeakObserver {
   ): void {
     for (let i = 0; i < frames; i++) {
       const magnitude = Math.abs(samples[i]!);
-      if (magnitude > 1) this.over(channel, (firstFrame + i) / this.sampleRate, magnitude);
+      if (magnitude > this.threshold) this.over(channel, (firstFrame + i) / this.sampleRate, magnitude);
       const y = peaks[i]!;
-      if (y > 1) this.over(channel, (firstFrame + i) / this.sampleRate + this.pointOffset, y);
+      if (y > this.threshold) this.over(channel, (firstFrame + i) / this.sampleRate + this.pointOffset, y);
     }
   }
 
   /** Closes open events; call after the meter has been flushed (its last points need samples after them). */
   finish(): QcEventList {
     for (let c = 0; c < this.channelCount; c++) this.close(c);
-    return { count: this.count, events: [...this.events] };
+    return this.events.list();
   }
 
   private over(channel: number, time: number, magnitude: number): void {
@@ -73,15 +74,12 @@ export class TruePeakOverDetector implements FramePeakObserver {
   private close(channel: number): void {
     const start = this.openStart[channel]!;
     if (Number.isNaN(start)) return;
-    this.count++;
-    if (this.events.length < MAX_LISTED_EVENTS) {
-      this.events.push({
-        channel,
-        startSec: start,
-        durationSec: this.openEnd[channel]! - start,
-        peakDb: 20 * Math.log10(this.openPeak[channel]!),
-      });
-    }
+    this.events.add({
+      channel,
+      startSec: start,
+      durationSec: this.openEnd[channel]! - start,
+      peakDb: 20 * Math.log10(this.openPeak[channel]!),
+    });
     this.openStart[channel] = Number.NaN;
   }
 }

@@ -51,12 +51,44 @@ function looksLikeChunkId(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Bytes per raw read (about): big enough that syscalls and promise turns cost nothing. */
+const READ_BYTES = 1 << 20;
+/** Raw buffers: one being converted while the others are read ahead (I/O overlaps compute). */
+const READ_BUFFERS = 4;
+/** PCM full scale (2^(bits-1)) as its reciprocal: multiplying by a power of two is exact. */
+const SCALE_16 = 1 / 32768;
+const SCALE_24 = 1 / 8388608;
+const SCALE_32 = 1 / 2147483648;
+/** Typed-array views read the host's byte order; WAV is little-endian. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A raw buffer and the read filling it. */
+interface ReadSlot {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** The same bytes as samples, for the sample type of the file (null for the others). */
+  readonly int16: Int16Array | null;
+  /** 32-bit PCM samples, or (24-bit stereo) the bytes as 32-bit words: two frames in three. */
+  readonly int32: Int32Array | null;
+  readonly float32: Float32Array | null;
+  readonly float64: Float64Array | null;
+  /** First frame of the read, frames asked for, and the read (bytes got) once issued. */
+  from: number;
+  wanted: number;
+  read: Promise<number> | null;
+}
+
 /**
  * Streaming WAV reader: parses the RIFF/RF64 chunk list itself with small bounded reads (only
  * chunk headers, `fmt ` and `ds64` are read; everything else is skipped by seeking), then hands
  * out the `data` chunk block by block as planar float32, converting samples exactly as
- * decodeWav in wav-file.ts does. Memory is one block, whatever the file's length; `wavefile`
- * is not used because it needs the whole file in memory.
+ * decodeWav in wav-file.ts does. Memory is a few raw buffers of about 1 MB and whatever the
+ * caller hands in, whatever the file's length; `wavefile` is not used because it needs the
+ * whole file in memory.
+ *
+ * Reads go to the file in ~1 MB pieces, up to three ahead of the one being converted, so a
+ * caller measuring block after block does not wait on the disk (or on the thread pool when the
+ * machine is busy); blocks are cut from those pieces.
  *
  * Damaged sizes: streamed writers leave the data size at 0xFFFFFFFF or 0, and truncated files
  * declare more than they hold. In all three cases the data is taken to run to the end of the
@@ -64,15 +96,23 @@ function looksLikeChunkId(bytes: Uint8Array): boolean {
  */
 export class WavStreamReader {
   readonly format: WavStreamFormat;
+  /** Frames that `read` hands out per call at most. */
+  readonly blockFrames: number;
   private readonly file: FileHandle;
   private readonly dataOffset: number;
   private readonly blockAlign: number;
-  /** Two blocks: one is converted while the next is read into the other (read-ahead). */
-  private readonly buffers: readonly [Uint8Array, Uint8Array];
-  private readonly views: readonly [DataView, DataView];
-  /** The read of the block after the one last handed out, in flight. */
-  private prefetch: { readonly from: number; readonly slot: 0 | 1; readonly bytes: Promise<number> } | null =
-    null;
+  /** Frames per raw read: a whole number of blocks, so a block never spans two reads. */
+  private readonly readFrames: number;
+  private readonly slots: ReadSlot[];
+  /** The slot blocks are cut from, and how many of its frames arrived / were handed out. */
+  private current = -1;
+  private currentFrames = 0;
+  private currentUsed = 0;
+  /** The next read to issue: its frame, and its slot. */
+  private nextFrom = 0;
+  private issueSlot = 0;
+  /** Frames that exist: format.frames, or less once a read came back short (the file shrank). */
+  private end: number;
   private framesRead = 0;
   private closed = false;
 
@@ -81,15 +121,37 @@ export class WavStreamReader {
     this.format = format;
     this.dataOffset = dataOffset;
     this.blockAlign = (format.bitDepth / 8) * format.channelCount;
-    this.buffers = [
-      new Uint8Array(this.blockAlign * blockFrames),
-      new Uint8Array(this.blockAlign * blockFrames),
-    ];
-    this.views = [new DataView(this.buffers[0].buffer), new DataView(this.buffers[1].buffer)];
+    this.blockFrames = blockFrames;
+    this.readFrames = blockFrames * Math.max(1, Math.ceil(READ_BYTES / (blockFrames * this.blockAlign)));
+    const { bitDepth, encoding } = format;
+    const float = encoding === 'float';
+    // Typed views read the host's byte order; a big-endian host takes the DataView path.
+    const typed = LITTLE_ENDIAN_HOST;
+    this.slots = Array.from({ length: READ_BUFFERS }, () => {
+      const bytes = new Uint8Array(this.readFrames * this.blockAlign);
+      const buffer = bytes.buffer;
+      return {
+        bytes,
+        view: new DataView(buffer),
+        int16: typed && !float && bitDepth === 16 ? new Int16Array(buffer) : null,
+        int32:
+          typed && !float && (bitDepth === 32 || (bitDepth === 24 && format.channelCount === 2))
+            ? new Int32Array(buffer, 0, bytes.length >> 2)
+            : null,
+        float32: typed && float && bitDepth === 32 ? new Float32Array(buffer) : null,
+        float64: typed && float && bitDepth === 64 ? new Float64Array(buffer) : null,
+        from: 0,
+        wanted: 0,
+        read: null,
+      };
+    });
+    this.end = format.frames;
   }
 
   /** Opens `path` and parses its header; throws LatheError LATHE_WAV_INVALID on anything unreadable. */
   static async open(path: string, blockFrames = 65536): Promise<WavStreamReader> {
+    if (!Number.isInteger(blockFrames) || blockFrames < 1)
+      throw new RangeError(`block of ${blockFrames} frames`);
     let file: FileHandle;
     try {
       file = await open(path, 'r');
@@ -107,49 +169,60 @@ export class WavStreamReader {
     }
   }
 
-  /** Frames that `read` hands out per call at most. */
-  get blockFrames(): number {
-    return this.buffers[0].length / this.blockAlign;
-  }
-
   /**
    * Fills `channels` (one Float32Array of at least blockFrames per channel) with the next
-   * frames; resolves with how many (0 at the end).
+   * frames; resolves with how many (0 at the end). Every block is full but the last.
    */
   async read(channels: readonly Float32Array[]): Promise<number> {
-    const wanted = Math.min(this.blockFrames, this.format.frames - this.framesRead);
-    if (wanted <= 0) return 0;
-    const prefetch = this.prefetch;
-    this.prefetch = null;
-    let slot: 0 | 1 = 0;
-    let got: number;
-    if (prefetch !== null && prefetch.from === this.framesRead) {
-      slot = prefetch.slot;
-      got = await prefetch.bytes;
-    } else {
-      got = await this.fill(slot, this.framesRead, wanted);
+    if (this.framesRead >= this.end) return 0;
+    if (this.current < 0 || this.currentUsed === this.currentFrames) {
+      if (!(await this.advance())) return 0;
     }
-    const frames = Math.floor(got / this.blockAlign);
-    const next = this.framesRead + frames;
-    const nextWanted = Math.min(this.blockFrames, this.format.frames - next);
-    if (frames === wanted && nextWanted > 0) {
-      // Read the next block while this one is converted and measured.
-      const other = slot === 0 ? 1 : 0;
-      const bytes = this.fill(other, next, nextWanted);
-      // Its error is taken by the read that awaits it; until then it must not count as unhandled.
-      bytes.catch(() => undefined);
-      this.prefetch = { from: next, slot: other, bytes };
-    }
-    this.convert(this.views[slot], channels, frames);
-    this.framesRead = next;
-    // A file that shrank under us: stop rather than loop on a short read.
-    if (frames < wanted) this.framesRead = this.format.frames;
+    const slot = this.slots[this.current]!;
+    const frames = Math.min(this.blockFrames, this.currentFrames - this.currentUsed);
+    this.convert(slot, this.currentUsed, channels, frames);
+    this.currentUsed += frames;
+    this.framesRead += frames;
     return frames;
   }
 
-  /** Reads up to `wanted` frames from frame `from` into buffer `slot`; resolves with the bytes read. */
-  private async fill(slot: 0 | 1, from: number, wanted: number): Promise<number> {
-    const buffer = this.buffers[slot];
+  /** Moves on to the next raw read (issuing reads into every free slot first); false at the end. */
+  private async advance(): Promise<boolean> {
+    // The slot just used up is free again.
+    if (this.current >= 0) this.slots[this.current]!.read = null;
+    this.issueReads();
+    const index = this.current < 0 ? 0 : (this.current + 1) % READ_BUFFERS;
+    const slot = this.slots[index]!;
+    if (slot.read === null || slot.from !== this.framesRead) return false;
+    const got = await slot.read;
+    this.current = index;
+    this.currentFrames = Math.min(Math.floor(got / this.blockAlign), this.end - slot.from);
+    this.currentUsed = 0;
+    // A file that shrank under us: stop after what arrived rather than loop on short reads.
+    if (this.currentFrames < slot.wanted) this.end = slot.from + this.currentFrames;
+    this.issueReads();
+    return this.currentFrames > 0;
+  }
+
+  /** Starts reads into the free slots, in file order. */
+  private issueReads(): void {
+    for (;;) {
+      // A slot's read stays set until its frames are all handed out.
+      const slot = this.slots[this.issueSlot]!;
+      if (slot.read !== null || this.nextFrom >= this.end) return;
+      slot.from = this.nextFrom;
+      slot.wanted = Math.min(this.readFrames, this.end - this.nextFrom);
+      const read = this.fill(slot.bytes, slot.from, slot.wanted);
+      // Its error is taken by the read() that awaits it; until then it must not count as unhandled.
+      read.catch(() => undefined);
+      slot.read = read;
+      this.nextFrom += slot.wanted;
+      this.issueSlot = (this.issueSlot + 1) % READ_BUFFERS;
+    }
+  }
+
+  /** Reads up to `wanted` frames from frame `from` into `buffer`; resolves with the bytes read. */
+  private async fill(buffer: Uint8Array, from: number, wanted: number): Promise<number> {
     const bytes = wanted * this.blockAlign;
     let got = 0;
     while (got < bytes) {
@@ -165,44 +238,91 @@ export class WavStreamReader {
     return got;
   }
 
-  private convert(view: DataView, channels: readonly Float32Array[], frames: number): void {
-    const { channelCount, bitDepth, encoding } = this.format;
+  /** Frames `first .. first + frames` of `slot`, planar, into `channels`. */
+  private convert(slot: ReadSlot, first: number, channels: readonly Float32Array[], frames: number): void {
+    const { channelCount, bitDepth } = this.format;
+    if (bitDepth === 24 && slot.int32 !== null && (first & 1) === 0) {
+      this.convertStereo24(slot.int32, slot.bytes, first, channels[0]!, channels[1]!, frames);
+      return;
+    }
     const bytesPerSample = bitDepth / 8;
     const stride = this.blockAlign;
+    const { bytes, view, int16, int32, float32, float64 } = slot;
     for (let c = 0; c < channelCount; c++) {
       const out = channels[c]!;
-      let at = c * bytesPerSample;
-      if (encoding === 'float') {
+      let at = first * stride + c * bytesPerSample;
+      // Index into the typed views: samples are interleaved, channelCount apart.
+      let index = first * channelCount + c;
+      // Scaling by a power of two is exact: the same floats as decodeWav's divisions.
+      if (float32 !== null) {
+        for (let i = 0; i < frames; i++, index += channelCount) out[i] = float32[index]!;
+      } else if (float64 !== null) {
+        for (let i = 0; i < frames; i++, index += channelCount) out[i] = float64[index]!;
+      } else if (int16 !== null) {
+        for (let i = 0; i < frames; i++, index += channelCount) out[i] = int16[index]! * SCALE_16;
+      } else if (int32 !== null && bitDepth === 32) {
+        for (let i = 0; i < frames; i++, index += channelCount) out[i] = int32[index]! * SCALE_32;
+      } else if (bitDepth === 24) {
+        for (let i = 0; i < frames; i++, at += stride) {
+          // Three bytes, little-endian; << 8 >> 8 sign-extends the 24-bit value.
+          out[i] = (((bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) << 8) >> 8) * SCALE_24;
+        }
+      } else if (bitDepth === 8) {
+        for (let i = 0; i < frames; i++, at += stride) out[i] = (bytes[at]! - 128) / 128;
+      } else if (this.format.encoding === 'float') {
+        // Big-endian hosts.
         if (bitDepth === 32)
           for (let i = 0; i < frames; i++, at += stride) out[i] = view.getFloat32(at, true);
         else for (let i = 0; i < frames; i++, at += stride) out[i] = view.getFloat64(at, true);
-        continue;
+      } else if (bitDepth === 16) {
+        for (let i = 0; i < frames; i++, at += stride) out[i] = view.getInt16(at, true) * SCALE_16;
+      } else {
+        for (let i = 0; i < frames; i++, at += stride) out[i] = view.getInt32(at, true) * SCALE_32;
       }
-      switch (bitDepth) {
-        case 8:
-          for (let i = 0; i < frames; i++, at += stride) out[i] = (view.getUint8(at) - 128) / 128;
-          break;
-        case 16:
-          for (let i = 0; i < frames; i++, at += stride) out[i] = view.getInt16(at, true) / 32768;
-          break;
-        case 24:
-          for (let i = 0; i < frames; i++, at += stride) {
-            out[i] =
-              (view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608;
-          }
-          break;
-        default:
-          for (let i = 0; i < frames; i++, at += stride) out[i] = view.getInt32(at, true) / 2147483648;
-      }
+    }
+  }
+
+  /**
+   * Stereo 24-bit from an even frame: two frames (12 bytes) are three little-endian 32-bit words
+   * [L0 R0.lo] [R0.hi L1.lo] [L1.hi R1], so four samples cost three loads and some shifts
+   * instead of twelve byte loads.
+   */
+  private convertStereo24(
+    words: Int32Array,
+    bytes: Uint8Array,
+    first: number,
+    left: Float32Array,
+    right: Float32Array,
+    frames: number,
+  ): void {
+    let w = (first * 6) >> 2;
+    const pairs = frames & ~1;
+    for (let i = 0; i < pairs; i += 2, w += 3) {
+      const w0 = words[w]!;
+      const w1 = words[w + 1]!;
+      const w2 = words[w + 2]!;
+      // << 8 >> 8 and the like sign-extend bit 23 of each sample.
+      left[i] = ((w0 << 8) >> 8) * SCALE_24;
+      right[i] = ((w0 >>> 24) | ((w1 << 16) >> 8)) * SCALE_24;
+      left[i + 1] = ((w1 >>> 16) | ((w2 << 24) >> 8)) * SCALE_24;
+      right[i + 1] = (w2 >> 8) * SCALE_24;
+    }
+    if (pairs < frames) {
+      const at = (first + pairs) * 6;
+      left[pairs] = (((bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) << 8) >> 8) * SCALE_24;
+      right[pairs] =
+        (((bytes[at + 3]! | (bytes[at + 4]! << 8) | (bytes[at + 5]! << 16)) << 8) >> 8) * SCALE_24;
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // A read-ahead still in flight must finish before its file handle closes.
-    await this.prefetch?.bytes.catch(() => undefined);
-    this.prefetch = null;
+    // Reads still in flight must finish before the file handle closes.
+    for (const slot of this.slots) {
+      await slot.read?.catch(() => undefined);
+      slot.read = null;
+    }
     await this.file.close();
   }
 }

@@ -24,14 +24,24 @@ import { TruePeakInterpolator } from './true-peak-interpolator.ts';
  * Non-finite input (NaN, +-Infinity) is counted per channel and treated as 0 for both peaks and
  * in the filter history, so one bad sample neither poisons the maximum for ever nor hides the
  * rest of the programme; callers report `nonFiniteCount()` as a fault.
+ *
+ * Two ways in: `process` copies planar blocks into the kernel's memory; an owner that produces
+ * the samples itself (a file reader) can write them straight into `input(channel)` and call
+ * `processInput`, saving the copy.
  */
 /**
  * Receives each frame's interpolated peak as the meter computes it (offline QC: where the overs
  * are). `samples` are the frames as measured (non-finite values already 0); `peaks[i]` is the
  * largest |y| of the points interpolated for frame `firstFrame + i`, which lie tapsPerPhase / 2
  * frames earlier (the filter's delay). Both arrays are only valid during the call.
+ *
+ * With `threshold`, the meter skips chunks that cannot matter: it calls framePeaks only when a
+ * sample of the chunk or the channel's running interpolated maximum is above it (an observer
+ * looking for points above `threshold` then misses nothing, and programmes without overs cost
+ * no per-frame call at all).
  */
 export interface FramePeakObserver {
+  readonly threshold?: number;
   framePeaks(
     channel: number,
     firstFrame: number,
@@ -40,6 +50,9 @@ export interface FramePeakObserver {
     frames: number,
   ): void;
 }
+
+/** Frames interpolated per kernel call unless the constructor is told otherwise. */
+const DEFAULT_CHUNK_FRAMES = 1024;
 
 export class TruePeakMeter {
   readonly sampleRate: number;
@@ -52,22 +65,80 @@ export class TruePeakMeter {
   /** Counts as doubles: exact to 2^53, never wraps. */
   private readonly nonFinite: Float64Array;
   private readonly observer: FramePeakObserver | undefined;
+  /** The observer's threshold; -Infinity (every chunk) when it has none. */
+  private readonly observerThreshold: number;
   /** Frames measured per channel since construction or reset (frame numbers for the observer). */
   private readonly framesSeen: Float64Array;
+  /** [0]: the largest |x| of the chunk being measured. */
+  private readonly chunkPeak = new Float64Array(1);
 
-  constructor(sampleRate: number, channelCount: number, observer?: FramePeakObserver) {
+  /** `chunkFrames`: frames per kernel call, and the length of `input(channel)`. */
+  constructor(
+    sampleRate: number,
+    channelCount: number,
+    observer?: FramePeakObserver,
+    chunkFrames: number = DEFAULT_CHUNK_FRAMES,
+  ) {
     if (!Number.isInteger(channelCount) || channelCount < 1) {
       throw new RangeError(`invalid channel count ${channelCount}`);
     }
+    if (!Number.isInteger(chunkFrames) || chunkFrames < 1)
+      throw new RangeError(`invalid chunk ${chunkFrames}`);
     this.sampleRate = sampleRate;
     this.channelCount = channelCount;
-    this.interpolator = new TruePeakInterpolator(sampleRate, channelCount);
+    this.interpolator = new TruePeakInterpolator(sampleRate, channelCount, chunkFrames);
     this.factor = this.interpolator.factor;
     this.tapsPerPhase = this.interpolator.tapsPerPhase;
     this.samplePeaks = new Float64Array(channelCount);
     this.nonFinite = new Float64Array(channelCount);
     this.observer = observer;
+    this.observerThreshold = observer?.threshold ?? -Infinity;
     this.framesSeen = new Float64Array(channelCount);
+  }
+
+  /** Frames `input(channel)` holds, the most `processInput` takes per call. */
+  get chunkFrames(): number {
+    return this.interpolator.chunkFrames;
+  }
+
+  /**
+   * Where the owner may write the next frames of `channel` for `processInput` (chunkFrames
+   * long, in the kernel's memory; the same array for the meter's life). `process` overwrites it.
+   */
+  input(channel: number): Float32Array {
+    return this.interpolator.input(channel);
+  }
+
+  /**
+   * Measures `frames` (at most chunkFrames) frames already written to input(c) of every
+   * channel; non-finite samples there are set to 0 (and counted). An owner that has already
+   * made the samples finite and found each channel's largest |x| of them passes those in
+   * `samplePeaks` (one per channel), which saves this meter its own pass over the samples.
+   * Audio thread: allocates nothing and never throws.
+   */
+  processInput(frames: number, samplePeaks?: Float64Array): void {
+    const n = Math.max(0, Math.min(Math.floor(frames), this.interpolator.chunkFrames));
+    for (let c = 0; c < this.channelCount; c++) {
+      if (samplePeaks === undefined) {
+        const line = this.interpolator.input(c);
+        let samplePeak = 0;
+        let bad = 0;
+        for (let i = 0; i < n; i++) {
+          const x = line[i]!;
+          if (x - x !== 0) {
+            line[i] = 0;
+            bad++;
+          } else if (x > samplePeak) samplePeak = x;
+          else if (-x > samplePeak) samplePeak = -x;
+        }
+        this.nonFinite[c]! += bad;
+        this.chunkPeak[0] = samplePeak;
+      } else {
+        this.chunkPeak[0] = samplePeaks[c] ?? 0;
+      }
+      this.measure(c, n, 0);
+      this.framesSeen[c]! += n;
+    }
   }
 
   /**
@@ -82,11 +153,11 @@ export class TruePeakMeter {
     for (let c = 0; c < count; c++) {
       const input = channels[c]!;
       const n = Math.min(frames, input.length);
-      let samplePeak = this.samplePeaks[c]!;
       let bad = 0;
       const line = interpolator.input(c);
       for (let at = 0; at < n; at += chunkFrames) {
         const chunk = Math.min(chunkFrames, n - at);
+        let samplePeak = 0;
         for (let i = 0; i < chunk; i++) {
           let x = input[at + i]!;
           // x - x is NaN for NaN and +-Infinity, 0 otherwise: one compare for both.
@@ -98,13 +169,38 @@ export class TruePeakMeter {
           if (magnitude > samplePeak) samplePeak = magnitude;
           line[i] = x;
         }
-        interpolator.accumulate(c, chunk);
-        // The kernel leaves each frame's peak in framePeaks on the way to the maximum.
-        this.observer?.framePeaks(c, this.framesSeen[c]! + at, line, interpolator.framePeaks, chunk);
+        this.chunkPeak[0] = samplePeak;
+        this.measure(c, chunk, at);
       }
       this.framesSeen[c]! += n;
-      this.samplePeaks[c] = samplePeak;
       this.nonFinite[c]! += bad;
+    }
+  }
+
+  /**
+   * One chunk of input(channel), finite, starting `at` frames after framesSeen: interpolate,
+   * raise the peaks, tell the observer. The chunk's largest |x| comes in chunkPeak[0] (doubles
+   * as arguments may be boxed).
+   */
+  private measure(channel: number, frames: number, at: number): void {
+    const interpolator = this.interpolator;
+    const samplePeak = this.chunkPeak[0]!;
+    interpolator.accumulate(channel, frames);
+    if (samplePeak > this.samplePeaks[channel]!) this.samplePeaks[channel] = samplePeak;
+    const observer = this.observer;
+    // The kernel leaves each frame's peak in framePeaks on the way to the maximum; the running
+    // maximum bounds every frame peak of this chunk, so a quiet chunk needs no observer call.
+    if (
+      observer !== undefined &&
+      (samplePeak > this.observerThreshold || interpolator.maxima[channel]! > this.observerThreshold)
+    ) {
+      observer.framePeaks(
+        channel,
+        this.framesSeen[channel]! + at,
+        interpolator.input(channel),
+        interpolator.framePeaks,
+        frames,
+      );
     }
   }
 

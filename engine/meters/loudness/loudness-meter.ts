@@ -5,6 +5,12 @@ import { ABSOLUTE_GATE_LUFS, LoudnessHistogram, LOUDNESS_OFFSET } from './loudne
 export interface LoudnessMeterOptions {
   /** BS.1770 weight per channel (0 excludes it); default: see defaultChannelWeights. */
   readonly channelWeights?: readonly number[];
+  /**
+   * Stereo only: also gate and integrate the mono fold (L+R)/2 measured as dual mono (weight 2),
+   * read by foldedIntegrated(). For offline QC (mono compatibility); off for live use, where it
+   * would only cost memory (one more 160 kB histogram).
+   */
+  readonly foldedMono?: boolean;
 }
 
 /** Plain copy of every readout, in LUFS / LU; -Infinity where undefined so far. */
@@ -40,6 +46,11 @@ const RELATIVE_GATE_LU = 10;
 const RANGE_GATE_LU = 20;
 /** Filter states below this (-600 dB) are zeroed: decaying towards double subnormals is 25x slower. */
 const DENORMAL_FLOOR = 1e-30;
+/** Slots of `scratch`. */
+const HOP_ENERGY = 0;
+const BLOCK_POWER = 1;
+const FOLDED_HOP_ENERGY = 2;
+const FOLDED_BLOCK_POWER = 3;
 
 const M = 0;
 const S = 1;
@@ -63,6 +74,14 @@ const LRA = 5;
  * Max momentary counts only from the first full 0.4 s, max short-term from the first full 3 s.
  * Before a window is full its value treats the missing past as silence (libebur128's choice).
  *
+ * Stereo runs one loop over both channels (the same arithmetic per channel as the general loop,
+ * so the same sums, bit for bit), which also gives the mono fold: K-weighting is linear, so the
+ * filtered fold (L+R)/2 is (kL + kR) / 2, and with `foldedMono` its dual-mono energy per hop,
+ * the sum of (kL + kR)^2 / 2, is gated and integrated on the stereo reading's 100 ms block
+ * schedule. That is what a second meter fed (L+R)/2 would read, without its filters, up to
+ * rounding (the fold is never formed in float32). A frame where one channel is NaN/Infinity
+ * folds as the other channel's half (that channel's sample measured as 0).
+ *
  * `process` runs on the audio thread; the constructor preallocates everything. Readout
  * getters return numbers (which V8 may box when not inlined: 16 bytes); on the audio thread
  * use `readInto`, which writes them all into a Float64Array.
@@ -77,14 +96,22 @@ export class LoudnessMeter {
   /** Per channel: stage 1 s1, s2, stage 2 s1, s2 (transposed direct form II). */
   private readonly state: Float64Array;
   private readonly ring = new Float64Array(SHORT_TERM_HOPS);
-  /** [0] weighted sum of squares of the hop in progress, [1] a block power handed to a histogram. */
-  private readonly scratch = new Float64Array(2);
+  /**
+   * [0] weighted sum of squares of the hop in progress, [1] a block power handed to a histogram,
+   * [2], [3] the same for the mono fold.
+   */
+  private readonly scratch = new Float64Array(4);
   /** M, S, max M, max S, cached I, cached LRA. */
   private readonly readings = new Float64Array(6);
   /** [0] non-finite samples, [1] hops completed. */
   private readonly counters = new Float64Array(2);
   private readonly blocks = new LoudnessHistogram();
   private readonly shortTerms = new LoudnessHistogram();
+  /** foldedMono: the fold's hop energies of the last 0.4 s, its gating blocks, cached I in [0]. */
+  private readonly foldedRing: Float64Array | null;
+  private readonly foldedBlocks: LoudnessHistogram | null;
+  private readonly foldedReading = new Float64Array(1);
+  private foldedStale = false;
   private ringPosition = 0;
   private hopFill = 0;
   private integratedStale = false;
@@ -106,6 +133,14 @@ export class LoudnessMeter {
       this.weights = defaultChannelWeights(channelCount);
     }
     this.state = new Float64Array(channelCount * 4);
+    if (options.foldedMono === true) {
+      if (channelCount !== 2) throw new RangeError('foldedMono needs 2 channels');
+      this.foldedRing = new Float64Array(MOMENTARY_HOPS);
+      this.foldedBlocks = new LoudnessHistogram();
+    } else {
+      this.foldedRing = null;
+      this.foldedBlocks = null;
+    }
     this.reset();
   }
 
@@ -118,6 +153,10 @@ export class LoudnessMeter {
     this.readings.fill(-Infinity);
     this.blocks.clear();
     this.shortTerms.clear();
+    this.foldedRing?.fill(0);
+    this.foldedBlocks?.clear();
+    this.foldedReading[0] = -Infinity;
+    this.foldedStale = false;
     this.ringPosition = 0;
     this.hopFill = 0;
     this.integratedStale = false;
@@ -150,6 +189,10 @@ export class LoudnessMeter {
     const weights = this.weights;
     const scratch = this.scratch;
     const hop = this.hop;
+    if (present === 2 && channelCount === 2 && weights[0] !== 0 && weights[1] !== 0) {
+      this.processStereo(channels[0]!, channels[1]!, total);
+      return;
+    }
     let nonFinite = 0;
     let offset = 0;
     while (offset < total) {
@@ -210,14 +253,119 @@ export class LoudnessMeter {
     if (nonFinite > 0) this.counters[0] = this.counters[0]! + nonFinite;
   }
 
+  /**
+   * process() for two channels with non-zero weights: both recursions in one loop, and the
+   * fold's energy (kL + kR)^2 beside them. The same arithmetic per channel as the general loop
+   * (stage 2's numerator is always [1, -2, 1], see k-weighting.ts: multiplying by it is exact,
+   * so it is written out), so the readings are identical.
+   */
+  private processStereo(left: Float32Array, right: Float32Array, total: number): void {
+    const c = this.coefficients;
+    const b10 = c[0]!;
+    const b11 = c[1]!;
+    const b12 = c[2]!;
+    const a11 = c[3]!;
+    const a12 = c[4]!;
+    const a21 = c[8]!;
+    const a22 = c[9]!;
+    const state = this.state;
+    const weightLeft = this.weights[0]!;
+    const weightRight = this.weights[1]!;
+    const scratch = this.scratch;
+    const hop = this.hop;
+    let nonFinite = 0;
+    let offset = 0;
+    while (offset < total) {
+      const end = offset + Math.min(total - offset, hop - this.hopFill);
+      let ls1 = state[0]!;
+      let ls2 = state[1]!;
+      let lt1 = state[2]!;
+      let lt2 = state[3]!;
+      let rs1 = state[4]!;
+      let rs2 = state[5]!;
+      let rt1 = state[6]!;
+      let rt2 = state[7]!;
+      let sumLeft = 0;
+      let sumRight = 0;
+      let sumFolded = 0;
+      for (let i = offset; i < end; i++) {
+        let l = left[i]!;
+        let r = right[i]!;
+        // v - v is NaN for NaN and for +-Infinity, 0 for every finite sample.
+        if (l - l !== 0) {
+          l = 0;
+          nonFinite++;
+        }
+        if (r - r !== 0) {
+          r = 0;
+          nonFinite++;
+        }
+        const ly1 = b10 * l + ls1;
+        const ry1 = b10 * r + rs1;
+        ls1 = b11 * l - a11 * ly1 + ls2;
+        rs1 = b11 * r - a11 * ry1 + rs2;
+        ls2 = b12 * l - a12 * ly1;
+        rs2 = b12 * r - a12 * ry1;
+        const ly2 = ly1 + lt1;
+        const ry2 = ry1 + rt1;
+        lt1 = -2 * ly1 - a21 * ly2 + lt2;
+        rt1 = -2 * ry1 - a21 * ry2 + rt2;
+        lt2 = ly1 - a22 * ly2;
+        rt2 = ry1 - a22 * ry2;
+        sumLeft += ly2 * ly2;
+        sumRight += ry2 * ry2;
+        const folded = ly2 + ry2;
+        sumFolded += folded * folded;
+      }
+      if (Math.abs(ls1) < DENORMAL_FLOOR) ls1 = 0;
+      if (Math.abs(ls2) < DENORMAL_FLOOR) ls2 = 0;
+      if (Math.abs(lt1) < DENORMAL_FLOOR) lt1 = 0;
+      if (Math.abs(lt2) < DENORMAL_FLOOR) lt2 = 0;
+      if (Math.abs(rs1) < DENORMAL_FLOOR) rs1 = 0;
+      if (Math.abs(rs2) < DENORMAL_FLOOR) rs2 = 0;
+      if (Math.abs(rt1) < DENORMAL_FLOOR) rt1 = 0;
+      if (Math.abs(rt2) < DENORMAL_FLOOR) rt2 = 0;
+      if (!(Math.abs(ls1) + Math.abs(ls2) + Math.abs(lt1) + Math.abs(lt2) < Infinity)) {
+        ls1 = 0;
+        ls2 = 0;
+        lt1 = 0;
+        lt2 = 0;
+      }
+      if (!(Math.abs(rs1) + Math.abs(rs2) + Math.abs(rt1) + Math.abs(rt2) < Infinity)) {
+        rs1 = 0;
+        rs2 = 0;
+        rt1 = 0;
+        rt2 = 0;
+      }
+      state[0] = ls1;
+      state[1] = ls2;
+      state[2] = lt1;
+      state[3] = lt2;
+      state[4] = rs1;
+      state[5] = rs2;
+      state[6] = rt1;
+      state[7] = rt2;
+      scratch[HOP_ENERGY] = scratch[HOP_ENERGY]! + (weightLeft * sumLeft + weightRight * sumRight);
+      // Dual mono of (kL + kR) / 2: 2 * sum(((kL + kR) / 2)^2), exactly sum((kL + kR)^2) / 2.
+      scratch[FOLDED_HOP_ENERGY] = scratch[FOLDED_HOP_ENERGY]! + sumFolded / 2;
+      this.hopFill += end - offset;
+      offset = end;
+      if (this.hopFill === hop) {
+        this.hopFill = 0;
+        this.finishHop();
+      }
+    }
+    if (nonFinite > 0) this.counters[0] = this.counters[0]! + nonFinite;
+  }
+
   /** A 10 ms sub-block is complete: update windows, maxima and, every 100 ms, the gating. */
   private finishHop(): void {
     const ring = this.ring;
     const scratch = this.scratch;
     const readings = this.readings;
     const counters = this.counters;
-    let energy = scratch[0]!;
-    scratch[0] = 0;
+    let energy = scratch[HOP_ENERGY]!;
+    scratch[HOP_ENERGY] = 0;
     if (!(energy < Infinity)) energy = 0; // overflowed: measured as silence, like a bad sample
     let position = this.ringPosition;
     ring[position] = energy;
@@ -250,15 +398,35 @@ export class LoudnessMeter {
       // 400 ms gating blocks start every 100 ms from time 0; a block partly before the start
       // would be an incomplete block, which BS.1770 discards.
       if (hops >= MOMENTARY_HOPS && m >= ABSOLUTE_GATE_LUFS) {
-        scratch[1] = momentaryPower;
-        this.blocks.add(scratch, 1);
+        scratch[BLOCK_POWER] = momentaryPower;
+        this.blocks.add(scratch, BLOCK_POWER);
         this.integratedStale = true;
       }
       if (hops >= SHORT_TERM_HOPS && s >= ABSOLUTE_GATE_LUFS) {
-        scratch[1] = shortTermPower;
-        this.shortTerms.add(scratch, 1);
+        scratch[BLOCK_POWER] = shortTermPower;
+        this.shortTerms.add(scratch, BLOCK_POWER);
         this.rangeStale = true;
       }
+    }
+    if (this.foldedRing !== null) this.finishFoldedHop(this.foldedRing, hops);
+    else scratch[FOLDED_HOP_ENERGY] = 0;
+  }
+
+  /** The mono fold's part of finishHop: its 0.4 s blocks, gated as the stereo ones are. */
+  private finishFoldedHop(ring: Float64Array, hops: number): void {
+    const scratch = this.scratch;
+    let energy = scratch[FOLDED_HOP_ENERGY]!;
+    scratch[FOLDED_HOP_ENERGY] = 0;
+    if (!(energy < Infinity)) energy = 0;
+    ring[(hops - 1) % MOMENTARY_HOPS] = energy;
+    if (hops % BLOCK_STEP_HOPS !== 0 || hops < MOMENTARY_HOPS) return;
+    let momentary = 0;
+    for (let k = 0; k < MOMENTARY_HOPS; k++) momentary += ring[k]!;
+    const power = momentary / (MOMENTARY_HOPS * this.hop);
+    if (LOUDNESS_OFFSET + 10 * Math.log10(power) >= ABSOLUTE_GATE_LUFS) {
+      scratch[FOLDED_BLOCK_POWER] = power;
+      this.foldedBlocks!.add(scratch, FOLDED_BLOCK_POWER);
+      this.foldedStale = true;
     }
   }
 
@@ -290,6 +458,19 @@ export class LoudnessMeter {
       this.integratedStale = false;
     }
     return this.readings[I]!;
+  }
+
+  /**
+   * With `foldedMono`: integrated loudness of the mono fold (L+R)/2 as dual mono, LUFS, gated on
+   * its own; -Infinity when it cancels (channels in antiphase). NaN without the option.
+   */
+  foldedIntegrated(): number {
+    if (this.foldedBlocks === null) return Number.NaN;
+    if (this.foldedStale) {
+      this.foldedBlocks.gatedLoudness(RELATIVE_GATE_LU, this.foldedReading, 0);
+      this.foldedStale = false;
+    }
+    return this.foldedReading[0]!;
   }
 
   /**

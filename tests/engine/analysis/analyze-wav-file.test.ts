@@ -247,6 +247,50 @@ describe('analyzeWavFile QC on synthesized files', () => {
     expect(report.qc.clippedRuns.count).toBe(0); // samples reach 0.997, not full scale
   });
 
+  it('lists the 100 earliest clipped runs and overs in time order, the same for any block size', async () => {
+    // 150 clipped runs per channel, L at k * 20 ms, R 10 ms later: 300 runs, which a block-by-block,
+    // channel-by-channel scan finds out of time order. Each run's edges overshoot: true-peak overs.
+    const channels = cosine(3.2, 0.25);
+    for (let k = 0; k < 150; k++) {
+      const at = Math.round(k * 0.02 * RATE) + 100;
+      channels[0]!.fill(1, at, at + 4);
+      channels[1]!.fill(-1, at + 480, at + 485);
+    }
+    const file = path.join(dir, `a${fileCount++}.wav`);
+    await writeWav(file, { sampleRate: RATE, channels }, '32f');
+    const reports = await Promise.all(
+      [1000, 8192, 65536].map((blockFrames) => analyzeWavFile(file, { blockFrames })),
+    );
+    const clips = reports[0]!.qc.clippedRuns;
+    expect(clips.count).toBe(300);
+    expect(clips.events).toHaveLength(100);
+    expect(clips.events.map((e) => e.channel)).toEqual(Array.from({ length: 100 }, (_, i) => i % 2));
+    expect(clips.events[99]!.startSec).toBeCloseTo((49 * 0.02 * RATE + 100 + 480) / RATE, 12);
+    const overs = reports[0]!.qc.truePeakOvers;
+    expect(overs.count).toBeGreaterThan(100);
+    const starts = overs.events.map((e) => e.startSec);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    for (const report of reports.slice(1)) {
+      expect(report.qc.clippedRuns).toEqual(clips);
+      expect(report.qc.truePeakOvers).toEqual(overs);
+    }
+  });
+
+  it('reads a 24-bit file as the same programme in float, and folds anti-phase to silence', async () => {
+    const channels = cosine(3, 0.25);
+    channels[1] = channels[0]!.map((v) => -v);
+    const [pcm, float] = [await analyze(channels, '24'), await analyze(channels, '32f')];
+    expect(pcm.qc.monoCompatibility).toEqual({
+      foldedIntegratedLufs: null,
+      integratedChangeLu: null,
+      foldedSilent: true,
+    });
+    expect(Math.abs(pcm.integratedLufs! - float.integratedLufs!)).toBeLessThan(1e-4);
+    expect(Math.abs(pcm.truePeakDbtp! - float.truePeakDbtp!)).toBeLessThan(1e-4);
+    expect(pcm.qc.correlation).toEqual(float.qc.correlation);
+    expect(pcm.qc.nonFiniteSamples.total).toBe(0);
+  });
+
   it('prints a readable table', async () => {
     const report = await analyzeWavFile(`${CONFORMANCE}/seq-3341-1-16bit.wav`);
     const table = formatAnalysisTable(report);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,12 @@ function save(bytes: Uint8Array): string {
   return file;
 }
 
+/** Index of the first sample where `a` differs from `b` (over a's length), -1 if none: fast on long arrays. */
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}
+
 /** Every frame through the reader, small blocks so frames cross block boundaries. */
 async function readAll(
   file: string,
@@ -160,6 +166,44 @@ describe('WavStreamReader', () => {
     const { format } = await readAll(save(bytes.subarray(0, bytes.length - 4)));
     expect(format.frames).toBe(49);
     expect(format.dataSizeTrusted).toBe(false);
+  });
+
+  it('reads a file of many read-ahead buffers exactly as decodeWav, for odd and even block sizes', async () => {
+    // 24-bit stereo (two frames per three 32-bit words, so odd blocks start mid-word), 1.1 M
+    // frames: seven ~1 MB reads, more than the ring of buffers holds at once.
+    const frames = 1_100_001;
+    const bytes = craft({ tag: 1, bits: 24, channels: 2 }, frames, 5);
+    const file = save(bytes);
+    const expected = decodeWav(bytes);
+    for (const blockFrames of [777, 4097, 65536]) {
+      const { channels } = await readAll(file, blockFrames);
+      channels.forEach((channel, c) => {
+        expect(firstDifference(channel, expected.channels[c]!)).toBe(-1);
+      });
+    }
+  }, 60_000);
+
+  it('stops at what is there when the file shrinks after it was opened', async () => {
+    const frames = 600_000; // 3.6 MB of 24-bit stereo: four reads
+    const bytes = craft({ tag: 1, bits: 24, channels: 2 }, frames, 9);
+    const file = save(bytes);
+    const reader = await WavStreamReader.open(file, 8192);
+    try {
+      expect(reader.format.frames).toBe(frames);
+      const kept = 250_000;
+      truncateSync(file, bytes.length - (frames - kept) * 6 - 3); // mid-frame, too
+      const block = [new Float32Array(8192), new Float32Array(8192)];
+      const expected = decodeWav(bytes).channels[1]!;
+      let at = 0;
+      for (let n = await reader.read(block); n > 0; n = await reader.read(block)) {
+        expect(firstDifference(block[1]!.subarray(0, n), expected.subarray(at, at + n))).toBe(-1);
+        at += n;
+      }
+      expect(at).toBe(kept - 1);
+      expect(await reader.read(block)).toBe(0);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('gives full scale as the largest positive code', async () => {
