@@ -1,6 +1,5 @@
 import {
   createEasyMidiBackend,
-  type FaderSurfaceDriver,
   GenericSurfaceDriver,
   HuiSurfaceDriver,
   loadDeviceProfiles,
@@ -16,9 +15,9 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LatheError, type Engine } from '../engine/index.ts';
-import type { SurfaceDirectory, SurfaceStatus } from '../web-panel/index.ts';
 import { SurfaceLearning } from './surface-learning.ts';
 import type { SurfaceSpec } from './cli-options.ts';
+import type { SurfaceHandle } from './surface-directory.ts';
 
 export interface AttachedSurfaces {
   /** The surfaces as sessions record them, in the user's order. */
@@ -28,81 +27,6 @@ export interface AttachedSurfaces {
   /** Each MIDI unit for the panel's surface list, in the user's order. */
   readonly units: readonly SurfaceHandle[];
   stop(): Promise<void>;
-}
-
-/** One attached surface as the panel drives it: live state, bank and page, and changing them. */
-export interface SurfaceHandle {
-  readonly kind: 'serial' | 'midi';
-  readonly profile: string;
-  readonly port: string;
-  state(): string;
-  /** Console strip (0-based) on the first fader, and how many strips the unit shows. */
-  bank(): { readonly offset: number; readonly size: number };
-  page(): string | null;
-  pages(): readonly { id: string; name: string }[];
-  /** Absent where the surface has no banks or pages. */
-  readonly setBankOffset?: (offset: number) => void;
-  readonly setPage?: (page: string) => boolean;
-}
-
-/** The panel's SurfaceDirectory over the handles (ids `serial-N` / `midi-N` in order). */
-export function surfaceDirectory(handles: () => readonly SurfaceHandle[]): SurfaceDirectory {
-  const entries = (): { id: string; handle: SurfaceHandle }[] => {
-    const counts = { serial: 0, midi: 0 };
-    return handles().map((handle) => ({ id: `${handle.kind}-${++counts[handle.kind]}`, handle }));
-  };
-  const status = (id: string, handle: SurfaceHandle): SurfaceStatus => {
-    const { offset, size } = handle.bank();
-    return {
-      id,
-      profile: handle.profile,
-      port: handle.port,
-      kind: handle.kind,
-      state: handle.state(),
-      bankOffset: offset,
-      bankSize: size,
-      page: handle.page(),
-    };
-  };
-  const find = (id: string): SurfaceHandle => {
-    const entry = entries().find((e) => e.id === id);
-    if (entry === undefined) throw new LatheError('LATHE_SURFACE_UNKNOWN', `no attached surface "${id}"`);
-    return entry.handle;
-  };
-  const unsupported = (id: string, what: string): never => {
-    throw new LatheError('LATHE_SURFACE_UNSUPPORTED', `surface "${id}" has no ${what}`);
-  };
-  return {
-    list: () => entries().map(({ id, handle }) => status(id, handle)),
-    pages: (id) => find(id).pages(),
-    setBankOffset: (id, offset) => {
-      const handle = find(id);
-      if (handle.setBankOffset === undefined) return unsupported(id, 'banks');
-      handle.setBankOffset(offset);
-      return status(id, handle);
-    },
-    setPage: (id, page) => {
-      const handle = find(id);
-      if (handle.setPage === undefined) return unsupported(id, 'mapping pages');
-      if (!handle.setPage(page)) {
-        throw new LatheError('LATHE_SURFACE_PAGE_UNKNOWN', `surface "${id}" has no mapping page "${page}"`);
-      }
-      return status(id, handle);
-    },
-  };
-}
-
-/** Our serial fader board: fader i is strip i (no banks or pages). */
-export function faderBoardHandle(driver: FaderSurfaceDriver, port: string, profile: string): SurfaceHandle {
-  return {
-    kind: 'serial',
-    profile,
-    port,
-    state: () => driver.state,
-    bank: () => ({ offset: 0, size: driver.deviceInfo?.faders ?? 0 }),
-    page: () => null,
-    pages: () => [],
-  };
 }
 
 /** Banks a strip driver until `target` is on its first strip (it steps a strip at a time and clamps). */

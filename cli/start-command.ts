@@ -30,12 +30,8 @@ import {
 import { buildApp } from '../web-panel/index.ts';
 import type { StartOptions } from './cli-options.ts';
 import { panelAccessFor, tokenBannerLines } from './panel-token.ts';
-import {
-  attachMidiSurfaces,
-  faderBoardHandle,
-  surfaceDirectory,
-  type AttachedSurfaces,
-} from './midi-surfaces.ts';
+import { attachMidiSurfaces, type AttachedSurfaces } from './midi-surfaces.ts';
+import { faderBoardHandle, surfaceDirectory } from './surface-directory.ts';
 
 export interface StartIo {
   readonly out: (line: string) => void;

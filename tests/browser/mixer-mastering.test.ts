@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
+import { callConsole, startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
 import {
   HAS_CHROMIUM,
   launchBrowser,
@@ -30,13 +30,9 @@ describe.skipIf(!HAS_CHROMIUM)('mixer and mastering pages in a browser', () => {
   let allParams: string[];
 
   const api = async <T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${lathe.url.replace(/\/$/, '')}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as T;
+    const reply = await callConsole<T>(lathe, method, path, body);
+    expect(reply.status).toBe(200);
+    return reply.body;
   };
   const valueOf = async (id: string): Promise<number> =>
     (await api<ParamReading>('GET', `/api/params/${id}`)).value;

@@ -6,9 +6,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
-import { startPtyPair, type PtyPair } from '../support/pty-pair.ts';
-import { SimulatorProcess, waitFor, type SimulatorEvent } from '../support/simulator-process.ts';
+import { callConsole, type RunningConsole } from '../support/console-process.ts';
+import { startConsoleWithBoard, type ConsoleWithBoard } from '../support/panel-board.ts';
+import type { SimulatorEvent } from '../support/simulator-process.ts';
 import {
   HAS_CHROMIUM,
   launchBrowser,
@@ -29,27 +29,21 @@ interface ParamReading {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('panel, engine and motor-fader board', () => {
-  let pty: PtyPair | undefined;
-  let simulator!: SimulatorProcess;
+  let rig: ConsoleWithBoard | undefined;
   let lathe: RunningConsole;
   let browser: Browser | undefined;
   let page: Page;
 
   const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${lathe.url}${route.replace(/^\//, '')}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    const reply = await callConsole<T>(lathe, method, route, body);
+    if (!reply.ok) throw new Error(`${method} ${route}: ${reply.status} ${reply.text}`);
+    return reply.body;
   };
   const param = (id: string): Promise<ParamReading> => api<ParamReading>('GET', `/api/params/${id}`);
 
   /** The board's motor positions (wire units), from the simulator's state dump. */
   const boardPositions = async (): Promise<number[]> => {
+    const simulator = rig!.simulator;
     const from = simulator.events.length;
     simulator.command({ cmd: 'dump' });
     const state = (await simulator.waitForEvent('state', 2000, from)) as SimulatorEvent & {
@@ -74,21 +68,30 @@ describe.skipIf(!HAS_CHROMIUM)('panel, engine and motor-fader board', () => {
       ),
     );
 
+  /** Waits until the browser's fader controls for strips 1.. stand at `expected` (0..1). */
+  const browserShows = (expected: readonly number[]): Promise<unknown> =>
+    page.waitForFunction(
+      (positions) => {
+        const w = window as unknown as { deepFind: (s: string) => Element | null };
+        return positions.every((p, f) => {
+          const input = w.deepFind(`[data-param="strip/0${f + 1}/fader"]`) as HTMLInputElement | null;
+          return input !== null && Math.abs(Number(input.value) - p) < 1e-3;
+        });
+      },
+      expected,
+      { polling: 20, timeout: 3000 },
+    );
+
   beforeAll(async () => {
-    pty = await startPtyPair();
-    simulator = new SimulatorProcess(pty.a, FADERS);
-    await simulator.waitForEvent('ready', 20_000);
-    lathe = await startConsole(['--audio', 'virtual', '--port', '0', '--serial', pty.b]);
-    await waitFor(() => (lathe.output().includes(': online (') ? true : undefined), 10_000, lathe.output);
+    rig = await startConsoleWithBoard(FADERS);
+    lathe = rig.lathe;
     browser = await launchBrowser();
     page = await openPanel(await newPanelContext(browser), `${lathe.url}#/mixer`);
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
-    expect(await stopConsole(lathe)).toBe(0);
-    await simulator.kill();
-    await pty?.stop();
+    expect(await rig?.stop()).toBe(0);
   });
 
   it('a fader moved in the browser (keyboard) changes the engine parameter and the motor follows', async () => {
@@ -97,7 +100,16 @@ describe.skipIf(!HAS_CHROMIUM)('panel, engine and motor-fader board', () => {
       await fader.focus();
       await page.keyboard.press(key);
       // End and Home put the control at its ends: the fader's top (+6 dB) and its bottom (-inf).
-      expect(Number(await fader.inputValue()), `control after ${key}`).toBeCloseTo(key === 'End' ? 1 : 0, 2);
+      // The control shows the engine's answer, so it may settle a moment after the key.
+      await page.waitForFunction(
+        ([selector, target]) => {
+          const w = window as unknown as { deepFind: (s: string) => Element | null };
+          const input = w.deepFind(selector) as HTMLInputElement | null;
+          return input !== null && Math.abs(Number(input.value) - target) < 0.01;
+        },
+        ['[data-param="strip/02/fader"]', key === 'End' ? 1 : 0] as const,
+        { polling: 20, timeout: 3000 },
+      );
       const expectedDb = key === 'End' ? 6 : -144;
       let engine: ParamReading = await param('strip/02/fader');
       const deadline = Date.now() + 2000;
@@ -140,17 +152,7 @@ describe.skipIf(!HAS_CHROMIUM)('panel, engine and motor-fader board', () => {
     target.forEach((p, f) => {
       expect(p, `engine strip ${f + 1}`).not.toBeCloseTo(before[f]!, 3);
     });
-    await page.waitForFunction(
-      (expected) => {
-        const w = window as unknown as { deepFind: (s: string) => Element | null };
-        return expected.every((p, f) => {
-          const input = w.deepFind(`[data-param="strip/0${f + 1}/fader"]`) as HTMLInputElement | null;
-          return input !== null && Math.abs(Number(input.value) - p) < 1e-3;
-        });
-      },
-      target,
-      { polling: 20, timeout: 3000 },
-    );
+    await browserShows(target);
     const shown = await browserPositions();
     shown.forEach((p, f) => {
       expect(p, `browser strip ${f + 1}`).toBeCloseTo(target[f]!, 3);
@@ -162,17 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)('panel, engine and motor-fader board', () => {
     await saveScreenshot(page, 'mixer-after-recall');
 
     await api('POST', `/api/sessions/${session.id}/undo-recall`);
-    await page.waitForFunction(
-      (expected) => {
-        const w = window as unknown as { deepFind: (s: string) => Element | null };
-        return expected.every((p, f) => {
-          const input = w.deepFind(`[data-param="strip/0${f + 1}/fader"]`) as HTMLInputElement | null;
-          return input !== null && Math.abs(Number(input.value) - p) < 1e-3;
-        });
-      },
-      before,
-      { polling: 20, timeout: 3000 },
-    );
+    await browserShows(before);
     const back = await boardSettlesAt(before.map(wire));
     back.forEach((p, f) => {
       expect(Math.abs(p - wire(before[f]!)), `motor ${f + 1} after undo`).toBeLessThanOrEqual(WIRE_STEP);

@@ -1,34 +1,22 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATHE, REPO, startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
+import {
+  HAS_CHROMIUM,
+  launchBrowser,
+  newPanelContext,
+  openPanel,
+  type DeepFindWindow,
+} from './support/panel-browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Installed in every page: finds the first element matching `selector`, through open shadow roots. */
-function installDeepFind(): void {
-  const find = (root: ParentNode, selector: string): Element | null => {
-    const direct = root.querySelector(selector);
-    if (direct !== null) return direct;
-    for (const element of root.querySelectorAll('*')) {
-      if (element.shadowRoot === null) continue;
-      const found = find(element.shadowRoot, selector);
-      if (found !== null) return found;
-    }
-    return null;
-  };
-  (window as unknown as { deepFind: (selector: string) => Element | null }).deepFind = (selector) =>
-    find(document, selector);
-}
-
-type DeepFindWindow = Window & { deepFind: (selector: string) => Element | null };
 const run = promisify(execFile);
 
 // Two real browsers (separate contexts) on the real `lathe start`, with the built Lit panel.
-describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
+describe.skipIf(!HAS_CHROMIUM)('web panel in a browser', () => {
   let lathe: RunningConsole;
   let browser: Browser;
   let pageA: Page;
@@ -36,29 +24,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
 
   beforeAll(async () => {
     lathe = await startConsole(['--audio', 'virtual', '--port', '0']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const contexts = [await browser.newContext(), await browser.newContext()];
-    for (const context of contexts) await context.addInitScript(installDeepFind);
-    pageA = await contexts[0]!.newPage();
-    pageB = await contexts[1]!.newPage();
-    for (const page of [pageA, pageB]) {
-      await page.goto(lathe.url);
-      await page.waitForFunction(
-        () => (window as unknown as { __latheReady?: boolean }).__latheReady === true,
-      );
-    }
+    browser = await launchBrowser();
+    pageA = await openPanel(await newPanelContext(browser), lathe.url);
+    pageB = await openPanel(await newPanelContext(browser), lathe.url);
   }, 90_000);
 
   afterAll(async () => {
@@ -112,19 +80,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web panel in a browser', () => {
       cwd: REPO,
     });
     await pageA.waitForFunction(
-      () => {
-        const find = (root: ParentNode): Element | null => {
-          const direct = root.querySelector('[data-param="strip/02/mute"]');
-          if (direct !== null) return direct;
-          for (const el of root.querySelectorAll('*'))
-            if (el.shadowRoot !== null) {
-              const found = find(el.shadowRoot);
-              if (found !== null) return found;
-            }
-          return null;
-        };
-        return find(document)?.getAttribute('aria-pressed') === 'true';
-      },
+      () =>
+        (window as unknown as DeepFindWindow)
+          .deepFind('[data-param="strip/02/mute"]')
+          ?.getAttribute('aria-pressed') === 'true',
       undefined,
       { polling: 10, timeout: 2000 },
     );

@@ -13,7 +13,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
+import { callConsole, startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
 import { JACK_SERVER, useJackServer } from '../support/jack.ts';
 import {
   HAS_CHROMIUM,
@@ -54,14 +54,9 @@ describe.skipIf(SKIP_REASON !== null)('room calibration wizard in a browser on t
   });
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(new URL(path, lathe.url), {
-      method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    expect(response.status, `${method} ${path}`).toBe(200);
-    return (await response.json()) as T;
+    const reply = await callConsole<T>(lathe, method, path, body);
+    expect(reply.status, `${method} ${path}`).toBe(200);
+    return reply.body;
   }
 
   /** Waits until no request of the wizard is running, then fails on a coded error it showed. */

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
+import { callConsole, startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
 import {
   HAS_CHROMIUM,
   launchBrowser,
@@ -25,14 +25,9 @@ describe.skipIf(!HAS_CHROMIUM)('Sessions page in a browser', () => {
   let page: Page;
 
   const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(new URL(path, lathe.url), {
-      method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
-    return (await response.json()) as Record<string, unknown>;
+    const reply = await callConsole<Record<string, unknown>>(lathe, method, path, body);
+    expect(reply.ok, `${method} ${path}: ${reply.status}`).toBe(true);
+    return reply.body;
   };
   const faderValue = async (): Promise<number> =>
     (await api('GET', `/api/params/${FADER}`))['value'] as number;

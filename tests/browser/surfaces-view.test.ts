@@ -7,9 +7,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsole, stopConsole, type RunningConsole } from '../support/console-process.ts';
-import { startPtyPair, type PtyPair } from '../support/pty-pair.ts';
-import { SimulatorProcess, waitFor } from '../support/simulator-process.ts';
+import { callConsole, type RunningConsole } from '../support/console-process.ts';
+import { startConsoleWithBoard, type ConsoleWithBoard } from '../support/panel-board.ts';
 import {
   HAS_CHROMIUM,
   launchBrowser,
@@ -21,34 +20,28 @@ import {
 const FADERS = 4;
 
 describe.skipIf(!HAS_CHROMIUM)('Surfaces & devices page in a browser', () => {
-  let pty: PtyPair | undefined;
-  let simulator!: SimulatorProcess;
+  let rig: ConsoleWithBoard | undefined;
   let lathe: RunningConsole;
   let browser: Browser | undefined;
   let page: Page;
 
   const api = async (method: string, route: string): Promise<unknown> => {
-    const response = await fetch(new URL(route, lathe.url), { method });
-    expect(response.ok, `${method} ${route}: ${response.status}`).toBe(true);
-    return response.status === 204 ? undefined : response.json();
+    const reply = await callConsole(lathe, method, route);
+    expect(reply.ok, `${method} ${route}: ${reply.status}`).toBe(true);
+    return reply.body;
   };
   const boardRow = (): ReturnType<Page['locator']> => page.locator('tr[data-surface="serial-1"]');
 
   beforeAll(async () => {
-    pty = await startPtyPair();
-    simulator = new SimulatorProcess(pty.a, FADERS);
-    await simulator.waitForEvent('ready', 20_000);
-    lathe = await startConsole(['--audio', 'virtual', '--port', '0', '--serial', pty.b]);
-    await waitFor(() => (lathe.output().includes(': online (') ? true : undefined), 10_000, lathe.output);
+    rig = await startConsoleWithBoard(FADERS);
+    lathe = rig.lathe;
     browser = await launchBrowser();
     page = await openPanel(await newPanelContext(browser), `${lathe.url}#/surfaces`);
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
-    expect(await stopConsole(lathe)).toBe(0);
-    await simulator.kill();
-    await pty?.stop();
+    expect(await rig?.stop()).toBe(0);
   });
 
   it('lists the fader board as connected with its bank, as GET /api/surfaces has it', async () => {
@@ -65,7 +58,7 @@ describe.skipIf(!HAS_CHROMIUM)('Surfaces & devices page in a browser', () => {
         {
           id: 'serial-1',
           profile: 'lathe-fader-board',
-          port: pty!.b,
+          port: rig!.pty.b,
           kind: 'serial',
           state: 'online',
           bankOffset: 0,
@@ -77,7 +70,7 @@ describe.skipIf(!HAS_CHROMIUM)('Surfaces & devices page in a browser', () => {
     await boardRow().locator('[data-state="online"]').waitFor();
     expect(await boardRow().locator('[data-state]').innerText()).toBe('connected');
     expect(await boardRow().locator('[data-bank]').innerText()).toContain(`strips 1–${FADERS}`);
-    expect(await boardRow().innerText()).toContain(pty!.b);
+    expect(await boardRow().innerText()).toContain(rig!.pty.b);
   });
 
   it('shows the audio device, rate, block size, and DSP load and xruns live from the socket', async () => {
@@ -122,12 +115,11 @@ describe.skipIf(!HAS_CHROMIUM)('Surfaces & devices page in a browser', () => {
   });
 
   it('the board going away and coming back shows in its state', async () => {
-    await simulator.kill();
+    await rig!.simulator.kill();
     await expect
       .poll(() => boardRow().locator('[data-state]').getAttribute('data-state'), { timeout: 8000 })
       .not.toBe('online');
-    simulator = new SimulatorProcess(pty!.a, FADERS);
-    await simulator.waitForEvent('ready', 20_000);
+    await rig!.restartBoard();
     await boardRow().locator('[data-state="online"]').waitFor({ timeout: 10_000 });
   });
 });

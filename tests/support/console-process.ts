@@ -53,3 +53,36 @@ export async function stopConsole(running: RunningConsole | undefined): Promise<
   clearTimeout(timer);
   return code;
 }
+
+export interface ConsoleReply<T> {
+  readonly status: number;
+  readonly ok: boolean;
+  /** The reply as sent; `body` is it parsed (undefined when empty, the text when not JSON). */
+  readonly text: string;
+  readonly body: T;
+}
+
+/** One REST call to the running console (`route` from the root, e.g. `/api/params`), JSON both ways. */
+export async function callConsole<T = unknown>(
+  running: RunningConsole,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<ConsoleReply<T>> {
+  const response = await fetch(new URL(route, running.url), {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: response.status, ok: response.ok, text, body: parsed as T };
+}

@@ -5,9 +5,10 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/index.ts';
+import type { Engine } from '../../engine/index.ts';
 import { buildApp, type DeviceDirectory, type DeviceLists } from '../../web-panel/index.ts';
 import { deviceRoutes } from '../../web-panel/server/device-routes.ts';
+import { startVirtualEngine } from '../support/virtual-engine.ts';
 
 const LISTS: DeviceLists = {
   audio: {
@@ -40,12 +41,7 @@ const devices: DeviceDirectory = {
 };
 
 beforeAll(async () => {
-  engine = await Engine.start({
-    audio: { kind: 'virtual' },
-    sampleRate: 48000,
-    blockSize: 128,
-    stripCount: 2,
-  });
+  engine = await startVirtualEngine(2);
   app = await buildApp({ engine, staticDir: '/nonexistent', devices });
   await app.ready();
 }, 60_000);

@@ -15,11 +15,12 @@ import { parseCalibrationProfile } from '../../calibration/index.ts';
 import { Engine, type MeasureOptions } from '../../engine/index.ts';
 import { buildApp } from '../../web-panel/index.ts';
 import type { RoomEngine } from '../../web-panel/server/room/room-calibration.ts';
+import { injectJson, type Json } from '../support/inject-json.ts';
 import { temporaryStore } from '../support/session-fixture.ts';
 import { buildSyntheticRoom, type Reflection } from '../support/synthetic-room-recording.ts';
+import { startVirtualEngine } from '../support/virtual-engine.ts';
 
 const RATE = 48000;
-type Json = Record<string, unknown>;
 
 let engine: Engine;
 let fixture: ReturnType<typeof temporaryStore>;
@@ -60,34 +61,10 @@ function syntheticRoom(played: Float32Array, frames: number): Float64Array {
   }).recording;
 }
 
-async function call(
-  app: FastifyInstance,
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  payload?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const response = await app.inject({
-    method,
-    url,
-    ...(payload === undefined
-      ? {}
-      : typeof payload === 'string'
-        ? { payload, headers: { 'content-type': 'application/json' } }
-        : { payload: payload as Json }),
-  });
-  return {
-    status: response.statusCode,
-    body: response.body === '' ? {} : (JSON.parse(response.body) as Json),
-  };
-}
+const call = injectJson;
 
 beforeAll(async () => {
-  engine = await Engine.start({
-    audio: { kind: 'virtual' },
-    sampleRate: RATE,
-    blockSize: 128,
-    stripCount: 2,
-  });
+  engine = await startVirtualEngine(2, RATE);
   fixture = temporaryStore();
   bare = await buildApp({ engine, staticDir: '/nonexistent', room: { engine } });
   unplugged = await buildApp({ engine, staticDir: '/nonexistent', room: { engine: withMicrophone(null) } });

@@ -11,10 +11,12 @@ import path from 'node:path';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import { Engine } from '../../engine/index.ts';
-import { SessionManager, engineSessionConsole } from '../../sessions/index.ts';
+import type { Engine } from '../../engine/index.ts';
+import type { SessionManager } from '../../sessions/index.ts';
 import { buildApp, type PanelAccess, type ServerMessage } from '../../web-panel/index.ts';
+import { engineSessions } from '../support/engine-sessions.ts';
 import { temporaryStore } from '../support/session-fixture.ts';
+import { startVirtualEngine } from '../support/virtual-engine.ts';
 
 /** Every route any plugin adds, seen by an onRoute hook on each app the panel builds. */
 const registered = new WeakMap<object, { method: string; url: string }[]>();
@@ -85,19 +87,9 @@ function connectWs(app: FastifyInstance, headers: Record<string, string>): Promi
 }
 
 beforeAll(async () => {
-  engine = await Engine.start({
-    audio: { kind: 'virtual' },
-    sampleRate: 48000,
-    blockSize: 128,
-    stripCount: 2,
-  });
+  engine = await startVirtualEngine(2);
   fixture = temporaryStore();
-  sessions = new SessionManager({
-    store: fixture.store,
-    console: engineSessionConsole(engine),
-    shape: engine.layout,
-    sampleRate: 48000,
-  });
+  sessions = engineSessions(engine, fixture.store);
   staticDir = mkdtempSync(path.join(os.tmpdir(), 'lathe-static-'));
   mkdirSync(path.join(staticDir, 'assets'));
   writeFileSync(

@@ -5,10 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/index.ts';
-import { engineSessionConsole, SessionManager, SessionStore } from '../../sessions/index.ts';
+import type { Engine } from '../../engine/index.ts';
+import { SessionStore, type SessionManager } from '../../sessions/index.ts';
 import { buildApp } from '../../web-panel/index.ts';
+import { engineSessions } from '../support/engine-sessions.ts';
+import { injectJson, type Json } from '../support/inject-json.ts';
 import { temporaryStore } from '../support/session-fixture.ts';
+import { startVirtualEngine } from '../support/virtual-engine.ts';
 
 let engine: Engine;
 let app: FastifyInstance;
@@ -16,19 +19,9 @@ let fixture: ReturnType<typeof temporaryStore>;
 let manager: SessionManager;
 
 beforeAll(async () => {
-  engine = await Engine.start({
-    audio: { kind: 'virtual' },
-    sampleRate: 48000,
-    blockSize: 128,
-    stripCount: 4,
-  });
+  engine = await startVirtualEngine(4);
   fixture = temporaryStore();
-  manager = new SessionManager({
-    store: fixture.store,
-    console: engineSessionConsole(engine),
-    shape: engine.layout,
-    sampleRate: 48000,
-  });
+  manager = engineSessions(engine, fixture.store);
   app = await buildApp({ engine, staticDir: '/nonexistent', sessions: manager });
   await app.ready();
 }, 60_000);
@@ -40,26 +33,11 @@ afterAll(async () => {
   await engine.stop();
 });
 
-type Json = Record<string, unknown>;
-async function call(
+const call = (
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   payload?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const response = await app.inject({
-    method,
-    url,
-    ...(payload === undefined
-      ? {}
-      : typeof payload === 'string'
-        ? { payload, headers: { 'content-type': 'application/json' } }
-        : { payload: payload as Json }),
-  });
-  return {
-    status: response.statusCode,
-    body: response.body === '' ? {} : (JSON.parse(response.body) as Json),
-  };
-}
+): Promise<{ status: number; body: Json }> => injectJson(app, method, url, payload);
 
 describe('session routes', () => {
   let id = '';

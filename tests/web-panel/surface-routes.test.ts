@@ -4,9 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, LatheError } from '../../engine/index.ts';
+import { LatheError, type Engine } from '../../engine/index.ts';
 import { buildApp, type SurfaceLearn } from '../../web-panel/index.ts';
-import { surfaceDirectory, type SurfaceHandle } from '../../cli/midi-surfaces.ts';
+import { surfaceDirectory, type SurfaceHandle } from '../../cli/surface-directory.ts';
+import { startVirtualEngine } from '../support/virtual-engine.ts';
 
 let engine: Engine;
 let app: FastifyInstance;
@@ -63,12 +64,7 @@ const handles: SurfaceHandle[] = [
 ];
 
 beforeAll(async () => {
-  engine = await Engine.start({
-    audio: { kind: 'virtual' },
-    sampleRate: 48000,
-    blockSize: 128,
-    stripCount: 2,
-  });
+  engine = await startVirtualEngine(2);
   app = await buildApp({
     engine,
     staticDir: '/nonexistent',

@@ -1,29 +1,9 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { LatheError, type EngineStatus } from '../../engine/index.ts';
+import type { DeviceListing, DeviceLists } from '../protocol/index.ts';
 import { toAudioStatus } from './audio-status.ts';
 
-/** What `lathe devices` lists: every list may be empty, with the reason. */
-export interface DeviceLists {
-  readonly audio: {
-    readonly devices: readonly {
-      readonly name: string;
-      readonly hostApi: string;
-      readonly inputChannels: number;
-      readonly outputChannels: number;
-      readonly defaultSampleRate: number;
-    }[];
-    readonly reason: string | null;
-  };
-  readonly midi: {
-    readonly inputs: readonly string[];
-    readonly outputs: readonly string[];
-    readonly reason: string | null;
-  };
-  readonly serial: {
-    readonly ports: readonly { readonly path: string; readonly manufacturer?: string }[];
-    readonly reason: string | null;
-  };
-}
+export type { DeviceLists };
 
 /**
  * The machine's devices as the console enumerates them (child-process probes: slow), and the
@@ -88,7 +68,7 @@ export const deviceRoutes: FastifyPluginCallback<DeviceRoutesOptions> = (app, op
     }
     try {
       const lists = await listing(refresh === '1');
-      return { status: toAudioStatus(options.engine.status()), ...lists };
+      return { status: toAudioStatus(options.engine.status()), ...lists } satisfies DeviceListing;
     } catch (error) {
       if (error instanceof LatheError)
         return reply.code(503).send({ code: error.code, message: error.message });

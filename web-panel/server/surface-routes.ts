@@ -1,26 +1,13 @@
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import { isLatheError, LatheError, type ErrorCode } from '../../engine/index.ts';
+import type { SurfacePage, SurfaceStatus } from '../protocol/index.ts';
+
+export type { SurfaceStatus };
 
 /** MIDI learn as the panel drives it (the console's SurfaceLearning satisfies it). */
 export interface SurfaceLearn {
   learn(param: string, timeoutMs?: number): Promise<unknown>;
   cancel(): void;
-}
-
-/** One attached surface as the panel shows it (and the mixer follows its bank). */
-export interface SurfaceStatus {
-  /** Stable for the console's run: `serial-1`, `midi-1`, … in the order attached. */
-  readonly id: string;
-  readonly profile: string;
-  readonly port: string;
-  readonly kind: 'serial' | 'midi';
-  /** The driver's own state word (online, connecting, reconnecting, failed, …). */
-  readonly state: string;
-  /** Console strip (0-based) on the surface's first fader, and how many strips it shows. */
-  readonly bankOffset: number;
-  readonly bankSize: number;
-  /** Mapping page in force; null for surfaces without pages. */
-  readonly page: string | null;
 }
 
 /**
@@ -30,7 +17,7 @@ export interface SurfaceStatus {
 export interface SurfaceDirectory {
   list(): readonly SurfaceStatus[];
   /** Page ids the surface can show (empty when it has none). */
-  pages(id: string): readonly { id: string; name: string }[];
+  pages(id: string): readonly SurfacePage[];
   /** Moves the bank so `offset` is on the first fader (the driver keeps it in range). */
   setBankOffset(id: string, offset: number): SurfaceStatus;
   setPage(id: string, page: string): SurfaceStatus;

@@ -1,35 +1,24 @@
 /** <lathe-param-select>: an `enum` parameter as a native select (keyboard and touch for free). */
-import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { ParamInfo } from '../../protocol/index.ts';
+import { ParamElement } from './param-element.ts';
+import { selectStyles } from './select-styles.ts';
 import { ParamValueEvent } from '../param-events.ts';
 
 @customElement('lathe-param-select')
-export class LatheParamSelect extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      gap: 2px;
-      font-size: 12px;
-      color: #c9ced6;
-    }
-    select {
-      min-height: 32px;
-      font: inherit;
-      color: #e6e8eb;
-      background: #2c3038;
-      border: 1px solid #3a3f48;
-      border-radius: 3px;
-    }
-    select:focus-visible {
-      outline: 2px solid #6aa5ff;
-    }
-  `;
-
-  @property({ attribute: false }) info: ParamInfo | undefined = undefined;
-  @property() name = '';
-  @property({ type: Boolean, reflect: true }) disabled = false;
+export class LatheParamSelect extends ParamElement {
+  static override styles = [
+    selectStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 2px;
+        font-size: 12px;
+        color: #c9ced6;
+      }
+    `,
+  ];
 
   override render() {
     const info = this.info;

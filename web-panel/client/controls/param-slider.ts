@@ -3,17 +3,17 @@
  * and value in plain units. The input runs on the taper's 0..1 position (so drag feel matches the
  * taper); the keyboard steps in plain units (KeyboardStepper); double-click resets to default.
  */
-import { LitElement, css, html, noChange } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html, noChange } from 'lit';
+import { customElement } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { ParamInfo } from '../../protocol/index.ts';
 import { GestureGuard } from '../gesture-guard.ts';
 import { ParamPositionEvent, ParamValueEvent } from '../param-events.ts';
 import { accessibleLabel, formatValue } from './format-value.ts';
 import { KeyboardStepper } from './keyboard-step.ts';
+import { ParamElement } from './param-element.ts';
 
 @customElement('lathe-param-slider')
-export class LatheParamSlider extends LitElement {
+export class LatheParamSlider extends ParamElement {
   static override styles = css`
     :host {
       display: grid;
@@ -50,11 +50,6 @@ export class LatheParamSlider extends LitElement {
       outline-offset: 1px;
     }
   `;
-
-  @property({ attribute: false }) info: ParamInfo | undefined = undefined;
-  /** Shown above the control; the accessible name is always the full label with its unit. */
-  @property() name = '';
-  @property({ type: Boolean, reflect: true }) disabled = false;
 
   private readonly stepper = new KeyboardStepper();
   private readonly guard = new GestureGuard(this, (param, position) =>

@@ -1,11 +1,11 @@
 /** <lathe-param-toggle>: an on/off parameter as a toggle button (aria-pressed; Enter/Space). */
-import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
-import type { ParamInfo } from '../../protocol/index.ts';
+import { css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { ParamElement } from './param-element.ts';
 import { ParamValueEvent } from '../param-events.ts';
 
 @customElement('lathe-param-toggle')
-export class LatheParamToggle extends LitElement {
+export class LatheParamToggle extends ParamElement {
   static override styles = css`
     :host {
       display: flex;
@@ -35,10 +35,6 @@ export class LatheParamToggle extends LitElement {
       outline: 2px solid #6aa5ff;
     }
   `;
-
-  @property({ attribute: false }) info: ParamInfo | undefined = undefined;
-  @property() name = '';
-  @property({ type: Boolean, reflect: true }) disabled = false;
 
   override render() {
     const info = this.info;

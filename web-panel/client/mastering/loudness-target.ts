@@ -6,6 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { apiCall } from '../api-client.ts';
+import { selectStyles } from '../controls/select-styles.ts';
 
 interface TargetPreset {
   readonly preset: string;
@@ -47,30 +48,22 @@ function describe(preset: TargetPreset): string {
 
 @customElement('lathe-loudness-target')
 export class LatheLoudnessTarget extends LitElement {
-  static override styles = css`
-    :host {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 8px;
-      font-size: 13px;
-      color: #aab1bb;
-    }
-    select {
-      min-height: 32px;
-      font: inherit;
-      color: #e6e8eb;
-      background: #2c3038;
-      border: 1px solid #3a3f48;
-      border-radius: 3px;
-    }
-    select:focus-visible {
-      outline: 2px solid #6aa5ff;
-    }
-    .error {
-      color: #ff8a7a;
-    }
-  `;
+  static override styles = [
+    selectStyles,
+    css`
+      :host {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 8px;
+        font-size: 13px;
+        color: #aab1bb;
+      }
+      .error {
+        color: #ff8a7a;
+      }
+    `,
+  ];
 
   @property({ type: Boolean }) disabled = false;
   @state() private presets: TargetPreset[] = [];

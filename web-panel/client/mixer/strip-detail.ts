@@ -7,7 +7,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ConsoleConnection } from '../console-connection.ts';
 import { paramControl } from '../controls/param-control.ts';
-import { groupParams, paramRows, shortName } from '../controls/param-groups.ts';
+import { paramGroupStyles, paramRowGrids } from '../controls/param-group-view.ts';
+import { groupParams, shortName } from '../controls/param-groups.ts';
 import { CurveController, curveKey } from './curve-controller.ts';
 import './gain-reduction-bar.ts';
 import './response-plot.ts';
@@ -17,48 +18,17 @@ const METERED_GROUPS = new Set(['gate', 'comp']);
 
 @customElement('lathe-strip-detail')
 export class LatheStripDetail extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      color: #e6e8eb;
-    }
-    .groups {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
-      gap: 10px;
-    }
-    section {
-      padding: 8px 10px 10px;
-      background: #1d2025;
-      border: 1px solid #2a2e35;
-      border-radius: 4px;
-    }
-    section.eq {
-      grid-column: 1 / -1;
-    }
-    h3 {
-      margin: 0 0 8px;
-      font-size: 13px;
-      font-weight: 600;
-      color: #aab1bb;
-    }
-    .controls {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
-      gap: 8px 12px;
-    }
-    .controls + .controls {
-      margin-top: 8px;
-      padding-top: 8px;
-      border-top: 1px solid #2a2e35;
-    }
-    lathe-response-plot {
-      margin-bottom: 8px;
-    }
-    lathe-gr-bar {
-      margin-bottom: 8px;
-    }
-  `;
+  static override styles = [
+    paramGroupStyles,
+    css`
+      h3 {
+        margin: 0 0 8px;
+        font-size: 13px;
+        font-weight: 600;
+        color: #aab1bb;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) connection: ConsoleConnection | undefined = undefined;
   @property({ type: Number }) revision = 0;
@@ -84,7 +54,11 @@ export class LatheStripDetail extends LitElement {
     return html`<div class="groups">
       ${groups.map(
         (group) =>
-          html`<section class=${group.id} data-group=${group.id} aria-label="${this.name} ${group.title}">
+          html`<section
+            class=${group.id === 'eq' ? 'wide' : ''}
+            data-group=${group.id}
+            aria-label="${this.name} ${group.title}"
+          >
             <h3>${group.title}</h3>
             ${
               group.id === 'eq' && this.stripId.startsWith('strip/')
@@ -103,11 +77,8 @@ export class LatheStripDetail extends LitElement {
                   ></lathe-gr-bar>`
                 : nothing
             }
-            ${paramRows(group.params, this.stripId).map(
-              (row) =>
-                html`<div class="controls">
-                  ${row.map((info) => paramControl(info, shortName(info, this.name), this.disabled))}
-                </div>`,
+            ${paramRowGrids(group.params, this.stripId, (info) =>
+              paramControl(info, shortName(info, this.name), this.disabled),
             )}
           </section>`,
       )}

@@ -5,17 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { apiCall } from '../api-client.ts';
-
-export interface SurfaceInfo {
-  readonly id: string;
-  readonly profile: string;
-  readonly port: string;
-  readonly kind: 'serial' | 'midi';
-  readonly state: string;
-  readonly bankOffset: number;
-  readonly bankSize: number;
-  readonly page: string | null;
-}
+import type { SurfaceStatus } from '../../protocol/index.ts';
 
 /** 0-based strip indices the bank covers: bankOffset .. bankOffset + bankSize - 1. */
 export interface Bank {
@@ -27,7 +17,7 @@ const POLL_MS = 250;
 
 export class SurfaceFollow implements ReactiveController {
   enabled = false;
-  surfaces: readonly SurfaceInfo[] = [];
+  surfaces: readonly SurfaceStatus[] = [];
   /** The surface followed (the first one until the user chooses). */
   surfaceId: string | null = null;
   error: string | null = null;
@@ -80,7 +70,7 @@ export class SurfaceFollow implements ReactiveController {
   private async poll(loop: number): Promise<void> {
     if (!this.running(loop)) return;
     try {
-      const body = await apiCall<{ surfaces?: SurfaceInfo[] }>('GET', '/api/surfaces');
+      const body = await apiCall<{ surfaces?: SurfaceStatus[] }>('GET', '/api/surfaces');
       this.surfaces = Array.isArray(body.surfaces) ? body.surfaces : [];
       if (!this.surfaces.some((s) => s.id === this.surfaceId)) this.surfaceId = this.surfaces[0]?.id ?? null;
       this.error = null;

@@ -5,9 +5,11 @@
  * asked again whenever the scope or safes change.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { tableHead } from '../table-head.ts';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ParamInfo } from '../../protocol/index.ts';
 import { formatValue } from '../controls/format-value.ts';
+import { buttons, dataTable, notes, textFields } from '../panel-styles.ts';
 import { sessionApi, type RecallPlan, type RecallScope, type RecallTarget } from './session-api.ts';
 import { errorText } from './error-text.ts';
 import { parseNumberList, parseSafes } from './recall-scope-text.ts';
@@ -39,109 +41,81 @@ export class RecallDoneEvent extends Event {
 
 @customElement('lathe-recall-dialog')
 export class LatheRecallDialog extends LitElement {
-  static override styles = css`
-    dialog {
-      width: min(900px, 94vw);
-      max-height: 90vh;
-      background: #1b1e23;
-      color: #e6e8eb;
-      border: 1px solid #3a404a;
-      border-radius: 6px;
-      padding: 14px 18px;
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 55%);
-    }
-    h2 {
-      margin: 0 0 10px;
-      font-size: 17px;
-    }
-    fieldset {
-      border: 1px solid #2f343c;
-      border-radius: 4px;
-      margin: 0 0 10px;
-      display: flex;
-      flex-wrap: wrap;
-      gap: 6px 14px;
-      align-items: center;
-    }
-    legend {
-      color: #aab1bb;
-      font-size: 12px;
-    }
-    label {
-      font-size: 13px;
-    }
-    input[type='text'] {
-      background: #0f1114;
-      color: inherit;
-      border: 1px solid #3a404a;
-      border-radius: 3px;
-      padding: 4px 6px;
-      width: 12ch;
-    }
-    input.wide {
-      width: 34ch;
-    }
-    .table {
-      max-height: 38vh;
-      overflow: auto;
-      border: 1px solid #2f343c;
-      border-radius: 4px;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 13px;
-    }
-    th,
-    td {
-      padding: 4px 8px;
-      text-align: left;
-      border-bottom: 1px solid #262a30;
-    }
-    td.num {
-      font-family: var(--lathe-mono, ui-monospace, monospace);
-      text-align: right;
-    }
-    .summary {
-      margin: 8px 0;
-      font-size: 13px;
-      color: #aab1bb;
-    }
-    .error {
-      color: #ff8a80;
-      font-size: 13px;
-    }
-    .buttons {
-      display: flex;
-      justify-content: flex-end;
-      gap: 8px;
-      margin-top: 12px;
-    }
-    button {
-      background: #2a2f37;
-      color: #e6e8eb;
-      border: 1px solid #444b56;
-      border-radius: 4px;
-      padding: 6px 14px;
-      font: inherit;
-      cursor: pointer;
-    }
-    button.primary {
-      background: #2f5fb3;
-      border-color: #4c8dff;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    button:focus-visible,
-    input:focus-visible {
-      outline: 2px solid #4c8dff;
-      outline-offset: 1px;
-    }
-  `;
+  static override styles = [
+    dataTable,
+    textFields,
+    buttons,
+    notes,
+    css`
+      dialog {
+        width: min(900px, 94vw);
+        max-height: 90vh;
+        background: #1b1e23;
+        color: #e6e8eb;
+        border: 1px solid #3a404a;
+        border-radius: 6px;
+        padding: 14px 18px;
+      }
+      dialog::backdrop {
+        background: rgb(0 0 0 / 55%);
+      }
+      h2 {
+        margin: 0 0 10px;
+        font-size: 17px;
+      }
+      fieldset {
+        border: 1px solid #2f343c;
+        border-radius: 4px;
+        margin: 0 0 10px;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 14px;
+        align-items: center;
+      }
+      legend {
+        color: #aab1bb;
+        font-size: 12px;
+      }
+      label {
+        font-size: 13px;
+      }
+      input[type='text'] {
+        padding: 4px 6px;
+        width: 12ch;
+      }
+      input.wide {
+        width: 34ch;
+      }
+      .table {
+        max-height: 38vh;
+        overflow: auto;
+        border: 1px solid #2f343c;
+        border-radius: 4px;
+      }
+      th {
+        color: inherit;
+        font-weight: bold;
+      }
+      td.num {
+        font-family: var(--lathe-mono, ui-monospace, monospace);
+        text-align: right;
+      }
+      .summary {
+        margin: 8px 0;
+        font-size: 13px;
+        color: #aab1bb;
+      }
+      .error {
+        font-size: 13px;
+      }
+      .buttons {
+        display: flex;
+        justify-content: flex-end;
+        gap: 8px;
+        margin-top: 12px;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) sessionId = '';
   @property({ attribute: false }) target: RecallTarget | null = null;
@@ -399,13 +373,7 @@ export class LatheRecallDialog extends LitElement {
                   ? nothing
                   : html`<div class="table">
                       <table aria-label="What the recall would change">
-                        <thead>
-                          <tr>
-                            <th scope="col">Parameter</th>
-                            <th scope="col">Now</th>
-                            <th scope="col">After recall</th>
-                          </tr>
-                        </thead>
+                        ${tableHead(['Parameter', 'Now', 'After recall'])}
                         <tbody>
                           ${plan.changes.map(
                             (c) =>

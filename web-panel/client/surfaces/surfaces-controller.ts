@@ -6,7 +6,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { errorText } from '../sessions/error-text.ts';
-import { surfaceApi, type DeviceLists, type LearnedControl, type SurfaceStatus } from './surface-api.ts';
+import type { DeviceListing, SurfaceStatus } from '../../protocol/index.ts';
+import { surfaceApi, type LearnedControl } from './surface-api.ts';
 
 const POLL_MS = 1000;
 export const LEARN_TIMEOUT_S = 30;
@@ -20,7 +21,7 @@ export type LearnState =
 export class SurfacesController implements ReactiveController {
   surfaces: readonly SurfaceStatus[] = [];
   pages = new Map<string, readonly { id: string; name: string }[]>();
-  devices: DeviceLists | null = null;
+  devices: DeviceListing | null = null;
   devicesError: string | null = null;
   surfacesError: string | null = null;
   learn: LearnState = { kind: 'idle' };

@@ -5,10 +5,12 @@
  * its gain reduction, then the output format (gain, word length, dither), the chain order, the
  * master channel and the loudness target preset.
  */
-import { css, html, nothing } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { ParamInfo } from '../../protocol/index.ts';
 import { customElement } from 'lit/decorators.js';
 import { paramControl } from '../controls/param-control.ts';
-import { groupParams, paramRows, shortName, type ParamGroup } from '../controls/param-groups.ts';
+import { controlGrid, paramGroupStyles, paramRowGrids } from '../controls/param-group-view.ts';
+import { groupParams, shortName, type ParamGroup } from '../controls/param-groups.ts';
 import '../mastering/loudness-target.ts';
 import { masterStageOrder } from '../mastering/master-chain.ts';
 import { CurveController, curveKey } from '../mixer/curve-controller.ts';
@@ -20,80 +22,54 @@ const MULTIBAND_BANDS = ['low', 'mid', 'high'] as const;
 
 @customElement('lathe-mastering-view')
 export class LatheMasteringView extends PanelView {
-  static override styles = css`
-    :host {
-      display: block;
-      color: #e6e8eb;
-    }
-    .top {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 12px;
-      margin-bottom: 10px;
-    }
-    .flow {
-      font-size: 13px;
-      color: #aab1bb;
-    }
-    .flow b {
-      color: #e6e8eb;
-      font-weight: 600;
-    }
-    .chain {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
-      gap: 10px;
-    }
-    section {
-      padding: 8px 10px 10px;
-      background: #1d2025;
-      border: 1px solid #2a2e35;
-      border-radius: 4px;
-      min-width: 0;
-    }
-    section.wide {
-      grid-column: 1 / -1;
-    }
-    h2 {
-      display: flex;
-      align-items: baseline;
-      gap: 8px;
-      margin: 0 0 8px;
-      font-size: 14px;
-      font-weight: 600;
-      color: #cfd4db;
-    }
-    h2 .step {
-      font: 11px var(--lathe-mono, ui-monospace, monospace);
-      color: #7d848e;
-    }
-    .controls {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(140px, 1fr));
-      gap: 8px 12px;
-    }
-    .controls + .controls {
-      margin-top: 8px;
-      padding-top: 8px;
-      border-top: 1px solid #2a2e35;
-    }
-    .bands {
-      display: grid;
-      grid-template-columns: repeat(3, 1fr);
-      gap: 8px 12px;
-    }
-    .band h3 {
-      margin: 4px 0 6px;
-      font-size: 12px;
-      color: #aab1bb;
-    }
-    lathe-response-plot,
-    lathe-gr-bar {
-      margin-bottom: 8px;
-    }
-  `;
+  static override styles = [
+    paramGroupStyles,
+    css`
+      :host {
+        --group-min-width: 300px;
+        --control-min-width: 140px;
+      }
+      .top {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 12px;
+        margin-bottom: 10px;
+      }
+      .flow {
+        font-size: 13px;
+        color: #aab1bb;
+      }
+      .flow b {
+        color: #e6e8eb;
+        font-weight: 600;
+      }
+      h2 {
+        display: flex;
+        align-items: baseline;
+        gap: 8px;
+        margin: 0 0 8px;
+        font-size: 14px;
+        font-weight: 600;
+        color: #cfd4db;
+      }
+      h2 .step {
+        font: 11px var(--lathe-mono, ui-monospace, monospace);
+        color: #7d848e;
+      }
+      .bands {
+        display: grid;
+        grid-template-columns: repeat(3, 1fr);
+        gap: 8px 12px;
+      }
+      .band h3 {
+        margin: 4px 0 6px;
+        font-size: 12px;
+        color: #aab1bb;
+      }
+    `,
+  ];
 
   private readonly eqCurve = new CurveController(this, () => ({
     processor: this.connection ? 'master/eq' : null,
@@ -121,7 +97,7 @@ export class LatheMasteringView extends PanelView {
         </div>
         <lathe-loudness-target ?disabled=${!this.connected}></lathe-loudness-target>
       </div>
-      <div class="chain">
+      <div class="groups">
         ${stages.map((id, index) => this.renderStage(groups.get(id), index + 1))}
         ${this.renderStage(groups.get('chain'), null)} ${this.renderStage(groups.get('channel'), null)}
       </div>`;
@@ -140,9 +116,7 @@ export class LatheMasteringView extends PanelView {
       ${
         group.id === 'multiband'
           ? this.renderMultibandControls(group)
-          : paramRows(group.params, 'master').map(
-              (row) => html`<div class="controls">${row.map((info) => this.control(info))}</div>`,
-            )
+          : paramRowGrids(group.params, 'master', this.control)
       }
     </section>`;
   }
@@ -175,26 +149,27 @@ export class LatheMasteringView extends PanelView {
     const bandOf = (param: string): string | undefined =>
       MULTIBAND_BANDS.find((band) => param.startsWith(`master/multiband/${band}/`));
     const global = group.params.filter((info) => bandOf(info.param) === undefined);
-    return html`<div class="controls">${global.map((info) => this.control(info))}</div>
+    return html`${controlGrid(global, this.control)}
       <div class="bands">
         ${MULTIBAND_BANDS.map(
           (band) =>
             html`<div class="band">
               <h3>${band}</h3>
               <lathe-gr-bar .source=${c} label="master/multiband/${band}" name="GR"></lathe-gr-bar>
-              <div class="controls">
-                ${group.params.filter((info) => bandOf(info.param) === band).map((info) => this.control(info))}
-              </div>
+              ${controlGrid(
+                group.params.filter((info) => bandOf(info.param) === band),
+                this.control,
+              )}
             </div>`,
         )}
       </div>`;
   }
 
-  private control(info: Parameters<typeof paramControl>[0]) {
+  private readonly control = (info: ParamInfo): TemplateResult => {
     // "Master MB Low threshold (peak dBFS)" -> "threshold (peak dBFS)" inside the band's column.
     const name = shortName(info, 'Master').replace(/^MB (Low|Mid|High) /, '');
     return paramControl(info, name, !this.connected);
-  }
+  };
 
   /** Resolves when the sections' controls have rendered too. */
   protected override async getUpdateComplete(): Promise<boolean> {

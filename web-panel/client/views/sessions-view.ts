@@ -5,8 +5,11 @@
  * confirming), A/B between two snapshots, the recall history with undo, and export.
  */
 import { css, html, nothing } from 'lit';
+import { choiceSelect } from '../choice-select.ts';
+import { tableHead } from '../table-head.ts';
 import { customElement, state } from 'lit/decorators.js';
 import { PanelView } from '../panel-view.ts';
+import { panelPage } from '../panel-styles.ts';
 import '../sessions/recall-dialog.ts';
 import type { RecallDoneEvent } from '../sessions/recall-dialog.ts';
 import { sessionApi, type RecallTarget, type SessionDetail } from '../sessions/session-api.ts';
@@ -19,127 +22,48 @@ const when = (iso: string): string => {
 
 @customElement('lathe-sessions-view')
 export class LatheSessionsView extends PanelView {
-  static override styles = css`
-    :host {
-      display: grid;
-      grid-template-columns: minmax(300px, 2fr) minmax(420px, 3fr);
-      gap: 12px;
-      color: #e6e8eb;
-      font-size: 14px;
-    }
-    @media (max-width: 900px) {
+  static override styles = [
+    panelPage,
+    css`
       :host {
-        grid-template-columns: 1fr;
+        --page-columns: minmax(300px, 2fr) minmax(420px, 3fr);
       }
-    }
-    section {
-      background: #16181c;
-      border: 1px solid #2a2e35;
-      border-radius: 6px;
-      padding: 10px 12px;
-      min-width: 0;
-    }
-    h2 {
-      font-size: 16px;
-      margin: 0 0 8px;
-    }
-    h3 {
-      font-size: 14px;
-      margin: 14px 0 6px;
-      color: #aab1bb;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 13px;
-    }
-    th,
-    td {
-      padding: 4px 6px;
-      text-align: left;
-      border-bottom: 1px solid #262a30;
-      vertical-align: middle;
-    }
-    th {
-      color: #8d95a1;
-      font-weight: normal;
-    }
-    .scroll {
-      max-height: 220px;
-      overflow: auto;
-    }
-    form,
-    .row {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 6px;
-      align-items: center;
-      margin: 6px 0;
-    }
-    input[type='text'],
-    select {
-      background: #0f1114;
-      color: inherit;
-      border: 1px solid #3a404a;
-      border-radius: 3px;
-      padding: 5px 7px;
-      font: inherit;
-      min-width: 0;
-    }
-    input.grow {
-      flex: 1;
-    }
-    button,
-    a.button {
-      background: #2a2f37;
-      color: #e6e8eb;
-      border: 1px solid #444b56;
-      border-radius: 4px;
-      padding: 5px 12px;
-      font: inherit;
-      cursor: pointer;
-      text-decoration: none;
-    }
-    button.primary {
-      background: #2f5fb3;
-      border-color: #4c8dff;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    button:focus-visible,
-    a.button:focus-visible,
-    input:focus-visible,
-    select:focus-visible {
-      outline: 2px solid #4c8dff;
-      outline-offset: 1px;
-    }
-    .badge {
-      font-size: 11px;
-      padding: 1px 6px;
-      border-radius: 8px;
-      background: #24553a;
-      color: #bff0cf;
-    }
-    .message {
-      grid-column: 1 / -1;
-      margin: 0;
-      padding: 6px 10px;
-      border-radius: 4px;
-      background: #1e2b3f;
-    }
-    .message.error {
-      background: #3f1e1e;
-      color: #ffb4ab;
-    }
-    .muted {
-      color: #8d95a1;
-    }
-    .ab {
-      font-family: var(--lathe-mono, ui-monospace, monospace);
-    }
-  `;
+      .scroll {
+        max-height: 220px;
+        overflow: auto;
+      }
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        align-items: center;
+        margin: 6px 0;
+      }
+      input.grow {
+        flex: 1;
+      }
+      .badge {
+        font-size: 11px;
+        padding: 1px 6px;
+        border-radius: 8px;
+        background: #24553a;
+        color: #bff0cf;
+      }
+      .message {
+        grid-column: 1 / -1;
+        margin: 0;
+        padding: 6px 10px;
+        border-radius: 4px;
+        background: #1e2b3f;
+      }
+      .message.error {
+        background: #3f1e1e;
+      }
+      .ab {
+        font-family: var(--lathe-mono, ui-monospace, monospace);
+      }
+    `,
+  ];
 
   private readonly sessions = new SessionsController(this);
   @state() private recallTarget: RecallTarget | null = null;
@@ -216,14 +140,7 @@ export class LatheSessionsView extends PanelView {
               ? html`<p class="muted">No sessions stored yet: save the console as one below.</p>`
               : html`<div class="scroll">
                   <table aria-label="Stored sessions">
-                    <thead>
-                      <tr>
-                        <th scope="col">Name</th>
-                        <th scope="col">Modified</th>
-                        <th scope="col">Snapshots</th>
-                        <th scope="col"><span class="muted">Open</span></th>
-                      </tr>
-                    </thead>
+                    ${tableHead(['Name', 'Modified', 'Snapshots', html`<span class="muted">Open</span>`])}
                     <tbody>
                       ${s.sessions.map(
                         (session) =>
@@ -320,6 +237,7 @@ export class LatheSessionsView extends PanelView {
     const versions = [...detail.versions].reverse();
     const a = this.abA !== '' ? this.abA : (snapshots[0]?.id ?? '');
     const b = this.abB !== '' ? this.abB : (snapshots[1]?.id ?? '');
+    const choices = snapshots.map((x) => ({ value: x.id, text: x.name }));
     const nameOf = (id: string | null): string =>
       id === null ? 'a saved version' : (snapshots.find((x) => x.id === id)?.name ?? 'a deleted snapshot');
     return html`<h2 id="open-title">${detail.name}</h2>
@@ -358,13 +276,7 @@ export class LatheSessionsView extends PanelView {
       <h3>Snapshots and versions</h3>
       <div class="scroll">
         <table aria-label="Snapshots and saved versions">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Taken</th>
-              <th scope="col"><span class="muted">Recall</span></th>
-            </tr>
-          </thead>
+          ${tableHead(['Name', 'Taken', html`<span class="muted">Recall</span>`])}
           <tbody>
             ${snapshots.map(
               (snap) =>
@@ -414,24 +326,20 @@ export class LatheSessionsView extends PanelView {
         snapshots.length < 2
           ? html`<p class="muted">Take two snapshots to compare them.</p>`
           : html`<div class="row">
-              <label
-                >A
-                <select
-                  aria-label="Snapshot A"
-                  @change=${(e: Event) => (this.abA = (e.target as HTMLSelectElement).value)}
-                >
-                  ${snapshots.map((x) => html`<option value=${x.id} ?selected=${x.id === a}>${x.name}</option>`)}
-                </select></label
-              >
-              <label
-                >B
-                <select
-                  aria-label="Snapshot B"
-                  @change=${(e: Event) => (this.abB = (e.target as HTMLSelectElement).value)}
-                >
-                  ${snapshots.map((x) => html`<option value=${x.id} ?selected=${x.id === b}>${x.name}</option>`)}
-                </select></label
-              >
+              ${choiceSelect({
+                label: 'A',
+                ariaLabel: 'Snapshot A',
+                choices,
+                selected: a,
+                onChange: (value) => (this.abA = value),
+              })}
+              ${choiceSelect({
+                label: 'B',
+                ariaLabel: 'Snapshot B',
+                choices,
+                selected: b,
+                onChange: (value) => (this.abB = value),
+              })}
               <button
                 type="button"
                 data-action="ab"
@@ -463,14 +371,7 @@ export class LatheSessionsView extends PanelView {
           ? html`<p class="muted">No recalls yet.</p>`
           : html`<div class="scroll">
               <table aria-label="Recall history, newest first">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Recalled</th>
-                    <th scope="col">Changes</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
+                ${tableHead(['When', 'Recalled', 'Changes', 'State'])}
                 <tbody>
                   ${s.recalls.map(
                     (r) =>

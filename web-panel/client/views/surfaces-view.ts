@@ -5,9 +5,12 @@
  * with its rate and block size, DSP load and xruns live from the socket; the devices on the machine.
  */
 import { css, html, nothing } from 'lit';
+import { choiceSelect } from '../choice-select.ts';
+import { tableHead } from '../table-head.ts';
 import { customElement, state } from 'lit/decorators.js';
 import { PanelView } from '../panel-view.ts';
-import type { SurfaceStatus } from '../surfaces/surface-api.ts';
+import { panelPage } from '../panel-styles.ts';
+import type { SurfaceStatus } from '../../protocol/index.ts';
 import { LEARN_TIMEOUT_S, SurfacesController } from '../surfaces/surfaces-controller.ts';
 
 /** The drivers' state words as an engineer reads them. */
@@ -28,123 +31,42 @@ const stripRange = (s: SurfaceStatus): string =>
 
 @customElement('lathe-surfaces-view')
 export class LatheSurfacesView extends PanelView {
-  static override styles = css`
-    :host {
-      display: grid;
-      grid-template-columns: 3fr 2fr;
-      gap: 12px;
-      color: #e6e8eb;
-      font-size: 14px;
-    }
-    @media (max-width: 900px) {
+  static override styles = [
+    panelPage,
+    css`
       :host {
-        grid-template-columns: 1fr;
+        --page-columns: 3fr 2fr;
       }
-    }
-    section {
-      background: #16181c;
-      border: 1px solid #2a2e35;
-      border-radius: 6px;
-      padding: 10px 12px;
-      min-width: 0;
-    }
-    section.wide {
-      grid-column: 1 / -1;
-    }
-    h2 {
-      font-size: 16px;
-      margin: 0 0 8px;
-    }
-    h3 {
-      font-size: 14px;
-      margin: 12px 0 4px;
-      color: #aab1bb;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 13px;
-    }
-    th,
-    td {
-      padding: 4px 6px;
-      text-align: left;
-      border-bottom: 1px solid #262a30;
-    }
-    th {
-      color: #8d95a1;
-      font-weight: normal;
-    }
-    .row {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 6px;
-      align-items: center;
-      margin: 6px 0;
-    }
-    select {
-      background: #0f1114;
-      color: inherit;
-      border: 1px solid #3a404a;
-      border-radius: 3px;
-      padding: 5px 7px;
-      font: inherit;
-      max-width: 100%;
-    }
-    button {
-      background: #2a2f37;
-      color: #e6e8eb;
-      border: 1px solid #444b56;
-      border-radius: 4px;
-      padding: 5px 12px;
-      font: inherit;
-      cursor: pointer;
-    }
-    button.primary {
-      background: #2f5fb3;
-      border-color: #4c8dff;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    button:focus-visible,
-    select:focus-visible {
-      outline: 2px solid #4c8dff;
-      outline-offset: 1px;
-    }
-    .state-online {
-      color: #7ee2a0;
-    }
-    .state-other {
-      color: #ffcc80;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: auto 1fr;
-      gap: 4px 12px;
-      margin: 0;
-    }
-    dt {
-      color: #8d95a1;
-    }
-    dd {
-      margin: 0;
-      font-family: var(--lathe-mono, ui-monospace, monospace);
-    }
-    .big {
-      font-size: 22px;
-    }
-    .error {
-      color: #ffb4ab;
-    }
-    .ok {
-      color: #7ee2a0;
-    }
-    .muted {
-      color: #8d95a1;
-    }
-  `;
+      section.wide {
+        grid-column: 1 / -1;
+      }
+      .state-online {
+        color: #7ee2a0;
+      }
+      .state-other {
+        color: #ffcc80;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 4px 12px;
+        margin: 0;
+      }
+      dt {
+        color: #8d95a1;
+      }
+      dd {
+        margin: 0;
+        font-family: var(--lathe-mono, ui-monospace, monospace);
+      }
+      .big {
+        font-size: 22px;
+      }
+      .ok {
+        color: #7ee2a0;
+      }
+    `,
+  ];
 
   private readonly surfaces = new SurfacesController(this);
   @state() private learnParam = '';
@@ -168,15 +90,7 @@ export class LatheSurfacesView extends PanelView {
                 <code>--surface PROFILE:PORT</code> for MIDI surfaces.
               </p>`
             : html`<table aria-label="Attached surfaces">
-                <thead>
-                  <tr>
-                    <th scope="col">Surface</th>
-                    <th scope="col">Port</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Bank</th>
-                    <th scope="col">Mapping page</th>
-                  </tr>
-                </thead>
+                ${tableHead(['Surface', 'Port', 'State', 'Bank', 'Mapping page'])}
                 <tbody>
                   ${c.surfaces.map((s) => this.renderSurface(s))}
                 </tbody>
@@ -224,12 +138,12 @@ export class LatheSurfacesView extends PanelView {
         ${
           s.page === null
             ? html`<span class="muted">—</span>`
-            : html`<select
-                aria-label="Mapping page of ${s.profile} on ${s.port}"
-                @change=${(e: Event) => void c.setPage(s, (e.target as HTMLSelectElement).value)}
-              >
-                ${pages.map((p) => html`<option value=${p.id} ?selected=${p.id === s.page}>${p.name}</option>`)}
-              </select>`
+            : choiceSelect({
+                ariaLabel: `Mapping page of ${s.profile} on ${s.port}`,
+                choices: pages.map((p) => ({ value: p.id, text: p.name })),
+                selected: s.page,
+                onChange: (page) => void c.setPage(s, page),
+              })
         }
       </td>
     </tr>`;
@@ -351,14 +265,7 @@ export class LatheSurfacesView extends PanelView {
                       none — ${d.audio.reason ?? 'no devices'} (the virtual interface is always there)
                     </p>`
                   : html`<table aria-label="Audio devices" data-devices="audio">
-                      <thead>
-                        <tr>
-                          <th scope="col">Name</th>
-                          <th scope="col">Host API</th>
-                          <th scope="col">Channels</th>
-                          <th scope="col">Default rate</th>
-                        </tr>
-                      </thead>
+                      ${tableHead(['Name', 'Host API', 'Channels', 'Default rate'])}
                       <tbody>
                         ${d.audio.devices.map(
                           (a) =>
