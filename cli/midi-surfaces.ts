@@ -17,7 +17,7 @@ import path from 'node:path';
 import { LatheError, type Engine } from '../engine/index.ts';
 import { SurfaceLearning } from './surface-learning.ts';
 import type { SurfaceSpec } from './cli-options.ts';
-import type { SurfaceHandle } from './surface-directory.ts';
+import { stripDriverHandles, type SurfaceHandle } from './surface-directory.ts';
 
 export interface AttachedSurfaces {
   /** The surfaces as sessions record them, in the user's order. */
@@ -27,39 +27,6 @@ export interface AttachedSurfaces {
   /** Each MIDI unit for the panel's surface list, in the user's order. */
   readonly units: readonly SurfaceHandle[];
   stop(): Promise<void>;
-}
-
-/** Banks a strip driver until `target` is on its first strip (it steps a strip at a time and clamps). */
-function bankTo(driver: McuSurfaceDriver | HuiSurfaceDriver, target: number): void {
-  for (let step = 0; step < 1024 && driver.offset !== target; step++) {
-    const before = driver.offset;
-    driver.channel(target - before);
-    if (driver.offset === before) return;
-  }
-}
-
-/** Handles for the units of one strip driver (MCU or HUI), in its unit order. */
-function stripDriverHandles(
-  driver: McuSurfaceDriver | HuiSurfaceDriver,
-  units: readonly { spec: string; profile: DeviceProfile }[],
-  mapping: MappingDocument,
-): SurfaceHandle[] {
-  return units.map((unit, index) => {
-    const strips = (): { base: number; strips: number } => driver.unitStrips(index) ?? { base: 0, strips: 0 };
-    return {
-      kind: 'midi',
-      profile: unit.profile.id,
-      port: unit.spec,
-      state: () => driver.unitState(index),
-      bank: () => ({ offset: driver.offset + strips().base, size: strips().strips }),
-      page: () => driver.page,
-      pages: () => mapping.pages.map((p) => ({ id: p.id, name: p.name })),
-      setBankOffset: (offset) => {
-        bankTo(driver, Math.max(0, offset - strips().base));
-      },
-      setPage: (page) => driver.selectPage(page),
-    };
-  });
 }
 
 /** The user's own mapping (learned bindings land here): $XDG_DATA_HOME/lathe/mappings/default.json. */

@@ -2,7 +2,13 @@
  * The panel's list of attached surfaces (GET/PUT /api/surfaces) over handles the console makes
  * for each unit (serial fader board, MIDI units): ids, state, bank and page, and changing them.
  */
-import type { FaderSurfaceDriver } from '../control-surface/index.ts';
+import type {
+  DeviceProfile,
+  FaderSurfaceDriver,
+  HuiSurfaceDriver,
+  MappingDocument,
+  McuSurfaceDriver,
+} from '../control-surface/index.ts';
 import { LatheError } from '../engine/index.ts';
 import type { SurfaceDirectory, SurfacePage, SurfaceStatus } from '../web-panel/index.ts';
 
@@ -79,4 +85,37 @@ export function faderBoardHandle(driver: FaderSurfaceDriver, port: string, profi
     page: () => null,
     pages: () => [],
   };
+}
+
+/** Banks a strip driver until `target` is on its first strip (it steps a strip at a time and clamps). */
+function bankTo(driver: McuSurfaceDriver | HuiSurfaceDriver, target: number): void {
+  for (let step = 0; step < 1024 && driver.offset !== target; step++) {
+    const before = driver.offset;
+    driver.channel(target - before);
+    if (driver.offset === before) return;
+  }
+}
+
+/** Handles for the units of one strip driver (MCU or HUI), in its unit order. */
+export function stripDriverHandles(
+  driver: McuSurfaceDriver | HuiSurfaceDriver,
+  units: readonly { spec: string; profile: DeviceProfile }[],
+  mapping: MappingDocument,
+): SurfaceHandle[] {
+  return units.map((unit, index) => {
+    const strips = (): { base: number; strips: number } => driver.unitStrips(index) ?? { base: 0, strips: 0 };
+    return {
+      kind: 'midi',
+      profile: unit.profile.id,
+      port: unit.spec,
+      state: () => driver.unitState(index),
+      bank: () => ({ offset: driver.offset + strips().base, size: strips().strips }),
+      page: () => driver.page,
+      pages: () => mapping.pages.map((p) => ({ id: p.id, name: p.name })),
+      setBankOffset: (offset) => {
+        bankTo(driver, Math.max(0, offset - strips().base));
+      },
+      setPage: (page) => driver.selectPage(page),
+    };
+  });
 }
