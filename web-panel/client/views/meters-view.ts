@@ -410,6 +410,8 @@ export class LatheMetersView extends PanelView {
 
   private readouts(model: MasterMeterModel | undefined): Readout[] {
     const value = (label: string): number => model?.value(label) ?? Number.NaN;
+    // A range or a difference of levels is a number of LU or nothing yet; never "−∞".
+    const measured = (lu: number): number => (Number.isFinite(lu) ? lu : Number.NaN);
     const truePeak = value(MASTER_LABEL.truePeak);
     const integrated = value(MASTER_LABEL.integrated);
     return [
@@ -418,8 +420,13 @@ export class LatheMetersView extends PanelView {
       { key: 'momentary', title: 'Momentary', unit: 'LUFS', value: value(MASTER_LABEL.momentary) },
       { key: 'short-term', title: 'Short-term', unit: 'LUFS', value: value(MASTER_LABEL.shortTerm) },
       { key: 'integrated', title: 'Integrated', unit: 'LUFS', value: integrated },
-      { key: 'range', title: 'Loudness range', unit: 'LU', value: value(MASTER_LABEL.loudnessRange) },
-      { key: 'plr', title: 'PLR', unit: 'LU', value: truePeak - integrated },
+      {
+        key: 'range',
+        title: 'Loudness range',
+        unit: 'LU',
+        value: measured(value(MASTER_LABEL.loudnessRange)),
+      },
+      { key: 'plr', title: 'PLR', unit: 'LU', value: measured(truePeak - integrated) },
     ];
   }
 
