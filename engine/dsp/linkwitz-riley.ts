@@ -119,6 +119,15 @@ export class LinkwitzRileySplitter3 {
     runBiquad64(c, hp2, s, base + 16, high, high, frames, 0);
   }
 
+  /**
+   * Copies the five designs (LP1, HP1, LP2, HP2, AP2; five coefficients each) to `target` from
+   * index 0: StereoLr4Splitter runs them in WebAssembly. Allocates nothing.
+   */
+  copyCoefficients(target: Float64Array): void {
+    const c = this.coefficients;
+    for (let i = 0; i < c.length; i++) target[i] = c[i]!;
+  }
+
   /** Clears all filter state. Allocates nothing. */
   reset(): void {
     this.state.fill(0);

@@ -21,6 +21,7 @@ import {
 } from '../dsp/biquad-design.ts';
 import { choiceTemplate, toggleTemplate } from './param-templates.ts';
 import { BiquadCascade } from '../dsp/biquad-filter.ts';
+import { StereoBiquadCascade32 } from '../wasm/stereo-biquad-cascade-32.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
 
@@ -205,7 +206,10 @@ export function masteringEqMagnitude(
 export class MasteringEq implements BlockProcessor {
   readonly latencyFrames = 0;
   readonly channels: 1 | 2;
-  private readonly lr: BiquadCascade;
+  /** The stereo (L/R) sections: lrStereo (WebAssembly, same results) or lrMono. */
+  private readonly lr: BiquadCascade | StereoBiquadCascade32;
+  private readonly lrMono: BiquadCascade | null;
+  private readonly lrStereo: StereoBiquadCascade32 | null;
   private readonly mid = new BiquadCascade(BAND_COUNT, 1);
   private readonly side = new BiquadCascade(BAND_COUNT, 1);
   private readonly midBuffer: Float64Array;
@@ -220,7 +224,9 @@ export class MasteringEq implements BlockProcessor {
 
   constructor(sampleRate: number, maxBlockFrames: number, channels: 1 | 2 = 2) {
     this.channels = channels;
-    this.lr = new BiquadCascade(LR_SLOTS, channels);
+    this.lrStereo = channels === 2 ? new StereoBiquadCascade32(LR_SLOTS, maxBlockFrames) : null;
+    this.lrMono = channels === 2 ? null : new BiquadCascade(LR_SLOTS, channels);
+    this.lr = this.lrStereo ?? this.lrMono!;
     this.midBuffer = new Float64Array(maxBlockFrames);
     this.sideBuffer = new Float64Array(maxBlockFrames);
     this.args[DESIGN_SAMPLE_RATE] = sampleRate;
@@ -242,12 +248,12 @@ export class MasteringEq implements BlockProcessor {
 
   /** Audio thread: filters in place. Allocates nothing. */
   process(left: Float32Array, right: Float32Array, frames: number): void {
-    this.lr.process(0, left, frames);
-    if (this.channels === 1) {
+    if (this.lrMono !== null) {
+      this.lrMono.process(0, left, frames);
       if (this.midSide) this.mid.process(0, left, frames);
       return;
     }
-    this.lr.process(1, right, frames);
+    this.lrStereo?.process(left, right, frames);
     if (!this.midSide) return;
     const m = this.midBuffer;
     const s = this.sideBuffer;
@@ -314,7 +320,7 @@ export class MasteringEq implements BlockProcessor {
     }
   }
 
-  private cascadeFor(target: number): BiquadCascade {
+  private cascadeFor(target: number): BiquadCascade | StereoBiquadCascade32 {
     return target === TARGET_STEREO ? this.lr : target === TARGET_MID ? this.mid : this.side;
   }
 

@@ -12,6 +12,7 @@
 import { CompressorCore, LEVEL_PEAK, MAX_HOLD_MS, BYPASS_RAMP_MS } from '../dsp/compressor-core.ts';
 import { LinkwitzRileySplitter3 } from '../dsp/linkwitz-riley.ts';
 import { PeakHold } from '../dsp/peak-hold.ts';
+import { StereoLr4Splitter } from '../wasm/stereo-lr4-splitter.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
 
@@ -176,12 +177,16 @@ export class MultibandCompressor implements BlockProcessor {
   readonly channels: 1 | 2;
   /** Largest gain reduction (dB, positive = reduction) of the last block per band: low, mid, high. */
   readonly gainReductionDb = new Float64Array(3);
-  private readonly splitter: LinkwitzRileySplitter3;
+  /** Mono: the JavaScript crossover, bands planar. */
+  private readonly splitter: LinkwitzRileySplitter3 | null;
+  /** Stereo: the WebAssembly crossover (same arithmetic), bands interleaved L/R. */
+  private readonly stereoSplitter: StereoLr4Splitter | null;
   private readonly cores: CompressorCore[];
   private readonly detectors: PeakHold[];
-  /** Band signals, [band * 2 + channel]. */
+  /** Band signals, [low, mid, high]: planar (mono) or interleaved L/R (stereo: kernel memory). */
   private readonly bands: Float64Array[];
-  private readonly levels: Float64Array;
+  /** Detector levels per band (stereo: kernel memory, written by the crossover). */
+  private readonly levels: Float64Array[];
   private readonly rampStep: number;
   /** On/off crossfade (1 = processed): [at the start of this block, at its end]. */
   private readonly ramp = new Float64Array([1, 1]);
@@ -190,12 +195,21 @@ export class MultibandCompressor implements BlockProcessor {
 
   constructor(sampleRate: number, maxBlockFrames: number, channels: 1 | 2) {
     this.channels = channels;
-    this.splitter = new LinkwitzRileySplitter3(sampleRate, maxBlockFrames, channels);
+    if (channels === 2) {
+      const stereo = new StereoLr4Splitter(sampleRate, maxBlockFrames);
+      this.splitter = null;
+      this.stereoSplitter = stereo;
+      this.bands = [stereo.low, stereo.mid, stereo.high];
+      this.levels = [...stereo.levels];
+    } else {
+      this.splitter = new LinkwitzRileySplitter3(sampleRate, maxBlockFrames, channels);
+      this.stereoSplitter = null;
+      this.bands = Array.from({ length: 3 }, () => new Float64Array(maxBlockFrames));
+      this.levels = Array.from({ length: 3 }, () => new Float64Array(maxBlockFrames));
+    }
     this.cores = MULTIBAND_BANDS.map(() => new CompressorCore(sampleRate));
     const maxHold = Math.ceil((MAX_HOLD_MS * sampleRate) / 1000) + 1;
     this.detectors = MULTIBAND_BANDS.map(() => new PeakHold(maxHold));
-    this.bands = Array.from({ length: 6 }, () => new Float64Array(maxBlockFrames));
-    this.levels = new Float64Array(maxBlockFrames);
     this.rampStep = 1000 / (BYPASS_RAMP_MS * sampleRate);
     this.update(multibandDefaults(), 0);
   }
@@ -203,7 +217,8 @@ export class MultibandCompressor implements BlockProcessor {
   /** Audio thread: reads the parameters (see MULTIBAND_PARAMS). Allocates nothing. */
   update(values: Float64Array, base: number): void {
     this.enabled = values[base + MultibandParam.on]! >= 0.5 ? 1 : 0;
-    this.splitter.setFrequencies(values, base + MultibandParam.lowMid);
+    this.splitter?.setFrequencies(values, base + MultibandParam.lowMid);
+    this.stereoSplitter?.setFrequencies(values, base + MultibandParam.lowMid);
     for (let band = 0; band < 3; band++) {
       const offset = base + MultibandParam.bandBase + band * MultibandParam.bandStride;
       const core = this.cores[band]!;
@@ -222,25 +237,27 @@ export class MultibandCompressor implements BlockProcessor {
     if (this.idle) {
       // Switched back on: no stale filter or detector state from before the bypass.
       this.idle = false;
-      this.splitter.reset();
+      this.splitter?.reset();
+      this.stereoSplitter?.reset();
       for (let band = 0; band < 3; band++) {
         this.cores[band]!.reset();
         this.detectors[band]!.reset();
       }
     }
-    const stereo = this.channels === 2;
     const bands = this.bands;
-    this.splitter.split(0, left, bands[0]!, bands[2]!, bands[4]!, frames);
-    if (stereo) this.splitter.split(1, right, bands[1]!, bands[3]!, bands[5]!, frames);
-    for (let band = 0; band < 3; band++) this.compressBand(band, frames);
-    this.sum(left, 0, frames);
-    if (stereo) this.sum(right, 1, frames);
+    if (this.stereoSplitter !== null) this.stereoSplitter.process(left, right, frames);
+    else this.splitter?.split(0, left, bands[0]!, bands[1]!, bands[2]!, frames);
+    const stride = this.channels;
+    for (let band = 0; band < 3; band++) this.compressBand(band, stride, frames);
+    this.sum(left, 0, stride, frames);
+    if (stride === 2) this.sum(right, 1, stride, frames);
     ramp[0] = ramp[1]!;
   }
 
   /** Clears crossover, detectors and ballistics. Allocates nothing. */
   reset(): void {
-    this.splitter.reset();
+    this.splitter?.reset();
+    this.stereoSplitter?.reset();
     for (let band = 0; band < 3; band++) {
       this.cores[band]!.reset();
       this.detectors[band]!.reset();
@@ -250,47 +267,54 @@ export class MultibandCompressor implements BlockProcessor {
     this.gainReductionDb.fill(0);
   }
 
-  private compressBand(band: number, frames: number): void {
+  /**
+   * Band `band`'s gains into levels[band] (all 1 while the band is bypassed and settled); the
+   * multiply happens in sum(). `stride` 1: planar mono band; 2: interleaved L/R, whose levels the
+   * crossover has already written.
+   */
+  private compressBand(band: number, stride: number, frames: number): void {
     const core = this.cores[band]!;
+    const levels = this.levels[band]!;
     if (core.isIdle()) {
       this.gainReductionDb[band] = 0;
+      levels.fill(1, 0, frames);
       return;
     }
-    const left = this.bands[2 * band]!;
-    const right = this.bands[2 * band + 1]!;
-    const levels = this.levels;
-    if (this.channels === 2) {
-      for (let i = 0; i < frames; i++) levels[i] = Math.max(Math.abs(left[i]!), Math.abs(right[i]!));
-    } else {
-      for (let i = 0; i < frames; i++) levels[i] = Math.abs(left[i]!);
+    if (stride === 1) {
+      const signal = this.bands[band]!;
+      for (let i = 0; i < frames; i++) levels[i] = Math.abs(signal[i]!);
     }
     this.detectors[band]!.process(levels, frames);
     core.computeGains(levels, levels, frames);
     this.gainReductionDb[band] = core.gainReductionDb[0]!;
-    for (let i = 0; i < frames; i++) left[i] = left[i]! * levels[i]!;
-    if (this.channels === 2) for (let i = 0; i < frames; i++) right[i] = right[i]! * levels[i]!;
   }
 
   /**
-   * io = dry + (low + mid + high - dry) * ramp, the ramp advancing per sample toward on/off from
-   * ramp[0]; where it ends goes to ramp[1].
+   * io = dry + (low * gLow + mid * gMid + high * gHigh - dry) * ramp, the ramp advancing per
+   * sample toward on/off from ramp[0]; where it ends goes to ramp[1]. (The products and their
+   * order are those of multiplying each band in place and then summing.)
    */
-  private sum(io: Float32Array, channel: number, frames: number): void {
-    const low = this.bands[channel]!;
-    const mid = this.bands[2 + channel]!;
-    const high = this.bands[4 + channel]!;
+  private sum(io: Float32Array, channel: number, stride: number, frames: number): void {
+    const low = this.bands[0]!;
+    const mid = this.bands[1]!;
+    const high = this.bands[2]!;
+    const gLow = this.levels[0]!;
+    const gMid = this.levels[1]!;
+    const gHigh = this.levels[2]!;
     let ramp = this.ramp[0]!;
     const target = this.enabled;
     if (ramp === target && target === 1) {
-      for (let i = 0; i < frames; i++) io[i] = low[i]! + mid[i]! + high[i]!;
+      for (let i = 0, j = channel; i < frames; i++, j += stride) {
+        io[i] = low[j]! * gLow[i]! + mid[j]! * gMid[i]! + high[j]! * gHigh[i]!;
+      }
       this.ramp[1] = 1;
       return;
     }
     const step = this.rampStep;
-    for (let i = 0; i < frames; i++) {
+    for (let i = 0, j = channel; i < frames; i++, j += stride) {
       ramp = target > ramp ? Math.min(1, ramp + step) : Math.max(0, ramp - step);
       const dry = io[i]!;
-      io[i] = dry + (low[i]! + mid[i]! + high[i]! - dry) * ramp;
+      io[i] = dry + (low[j]! * gLow[i]! + mid[j]! * gMid[i]! + high[j]! * gHigh[i]! - dry) * ramp;
     }
     this.ramp[1] = ramp;
   }

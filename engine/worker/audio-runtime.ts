@@ -37,6 +37,8 @@ export class AudioRuntime {
   readonly graph: ConsoleGraph;
   private readonly shared: AudioRuntimeShared;
   private readonly seenChanges: Int32Array;
+  /** The table's total change count at the last scan (-1: never scanned). */
+  private seenTotal = -1;
   private readonly event: EventRecord = { type: 0, target: 0, value: 0, extra: 0 };
   private readonly counters: BackendCounters = { xruns: 0, frames: 0 };
   private inputChannels = 0;
@@ -172,8 +174,15 @@ export class AudioRuntime {
     if (n === room) this.captureBuffer = null;
   }
 
+  /**
+   * Pulls every parameter written since the last block. The total is read first: unchanged, no
+   * parameter was written (an offline render or an idle console skips the scan of every counter).
+   */
   private takeParamChanges(): void {
     const params = this.shared.params;
+    const total = params.totalChanges();
+    if (total === this.seenTotal) return;
+    this.seenTotal = total;
     const seen = this.seenChanges;
     for (let i = 0; i < seen.length; i++) {
       const changes = params.changeCount(i);
