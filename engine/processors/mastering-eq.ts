@@ -21,7 +21,7 @@ import {
 } from '../dsp/biquad-design.ts';
 import { choiceTemplate, toggleTemplate } from './param-templates.ts';
 import { BiquadCascade } from '../dsp/biquad-filter.ts';
-import { StereoBiquadCascade32 } from '../wasm/stereo-biquad-cascade-32.ts';
+import { StereoBiquadCascade } from '../wasm/stereo-biquad-cascade.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
 
@@ -207,9 +207,9 @@ export class MasteringEq implements BlockProcessor {
   readonly latencyFrames = 0;
   readonly channels: 1 | 2;
   /** The stereo (L/R) sections: lrStereo (WebAssembly, same results) or lrMono. */
-  private readonly lr: BiquadCascade | StereoBiquadCascade32;
+  private readonly lr: BiquadCascade | StereoBiquadCascade;
   private readonly lrMono: BiquadCascade | null;
-  private readonly lrStereo: StereoBiquadCascade32 | null;
+  private readonly lrStereo: StereoBiquadCascade | null;
   private readonly mid = new BiquadCascade(BAND_COUNT, 1);
   private readonly side = new BiquadCascade(BAND_COUNT, 1);
   private readonly midBuffer: Float64Array;
@@ -224,7 +224,7 @@ export class MasteringEq implements BlockProcessor {
 
   constructor(sampleRate: number, maxBlockFrames: number, channels: 1 | 2 = 2) {
     this.channels = channels;
-    this.lrStereo = channels === 2 ? new StereoBiquadCascade32(LR_SLOTS, maxBlockFrames) : null;
+    this.lrStereo = channels === 2 ? new StereoBiquadCascade(LR_SLOTS, maxBlockFrames, 'float32') : null;
     this.lrMono = channels === 2 ? null : new BiquadCascade(LR_SLOTS, channels);
     this.lr = this.lrStereo ?? this.lrMono!;
     this.midBuffer = new Float64Array(maxBlockFrames);
@@ -320,7 +320,7 @@ export class MasteringEq implements BlockProcessor {
     }
   }
 
-  private cascadeFor(target: number): BiquadCascade | StereoBiquadCascade32 {
+  private cascadeFor(target: number): BiquadCascade | StereoBiquadCascade {
     return target === TARGET_STEREO ? this.lr : target === TARGET_MID ? this.mid : this.side;
   }
 

@@ -5,10 +5,14 @@
  * and per-block flush as BiquadCascade (engine/dsp/biquad-filter.ts), with the same arithmetic in
  * double precision per lane.
  *
- * One difference: the signal stays in doubles from the first running section to the last (the
- * block is converted from Float32 once on the way in and back once on the way out), where
- * BiquadCascade.process stores every section's output in the Float32 buffer. The result is the
- * exact double cascade rounded once, so it differs from BiquadCascade by float32 rounding only.
+ * Two precisions:
+ * - 'double' (biquad-stereo.wat): the signal stays in doubles from the first running section to
+ *   the last (converted from Float32 once on the way in and back once on the way out), where
+ *   BiquadCascade.process stores every section's output in the Float32 buffer. The result is the
+ *   exact double cascade rounded once: it differs from BiquadCascade by float32 rounding only.
+ * - 'float32' (biquad-stereo-f32.wat): each section's output is rounded to Float32 as
+ *   BiquadCascade.process does, so output, state and modes are bit-identical to it (tested);
+ *   where a processor's results must not move (the mastering EQ).
  *
  * Coefficients, state and modes live in the kernel's memory; the public arrays are views on it,
  * written and read as with BiquadCascade.
@@ -17,6 +21,9 @@ import { BIQUAD_COEFFICIENTS, designIdentity } from '../dsp/biquad-design.ts';
 import { SECTION_DRAINING, SECTION_OFF, SECTION_ON, SETTLE_THRESHOLD } from '../dsp/biquad-filter.ts';
 import { DENORMAL_FLUSH } from '../processors/block-processor.ts';
 import { instantiateKernel } from './wasm-kernel.ts';
+
+/** How the signal is kept between sections (see above). */
+export type StereoBiquadPrecision = 'double' | 'float32';
 
 /** biquad-stereo.wat: byte addresses and counts only (see the kernel's header). */
 interface BiquadStereoExports extends WebAssembly.Exports {
@@ -27,6 +34,20 @@ interface BiquadStereoExports extends WebAssembly.Exports {
     state: number,
     sections: number,
     block: number,
+    left: number,
+    right: number,
+    frames: number,
+  ) => void;
+}
+
+/** biquad-stereo-f32.wat: the same without the f64 block scratch (sections round through the samples). */
+interface BiquadStereoF32Exports extends WebAssembly.Exports {
+  run: (
+    limits: number,
+    modes: number,
+    coefficients: number,
+    state: number,
+    sections: number,
     left: number,
     right: number,
     frames: number,
@@ -65,13 +86,13 @@ export class StereoBiquadCascade {
   private readonly modesAddress: number;
   private readonly coefficientsAddress: number;
   private readonly stateAddress: number;
-  /** Where the kernel keeps the frames as f64 pairs while it filters them. */
+  /** Where the 'double' kernel keeps the frames as f64 pairs while it filters them ('float32': none). */
   private readonly blockAddress: number;
   private readonly leftAddress: number;
   private readonly rightAddress: number;
 
   /** Setup code: instantiates the kernel with memory for `sections` slots and `blockFrames` frames. */
-  constructor(sections: number, blockFrames: number) {
+  constructor(sections: number, blockFrames: number, precision: StereoBiquadPrecision = 'double') {
     this.sections = sections;
     this.blockFrames = Math.max(1, blockFrames);
     // Memory: [flush threshold, settle threshold], modes, coefficients, state, block, left, right.
@@ -79,11 +100,23 @@ export class StereoBiquadCascade {
     this.coefficientsAddress = alignTo16(this.modesAddress + sections * MODE_BYTES);
     this.stateAddress = alignTo16(this.coefficientsAddress + sections * COEFFICIENT_BYTES);
     this.blockAddress = this.stateAddress + sections * STATE_BYTES;
-    this.leftAddress = this.blockAddress + this.blockFrames * FRAME_BYTES;
+    this.leftAddress = this.blockAddress + (precision === 'double' ? this.blockFrames * FRAME_BYTES : 0);
     this.rightAddress = alignTo16(this.leftAddress + this.blockFrames * SAMPLE_BYTES);
     const bytes = this.rightAddress + this.blockFrames * SAMPLE_BYTES;
-    const { exports, memory } = instantiateKernel<BiquadStereoExports>('biquad-stereo', bytes);
-    this.run = exports.run;
+    let memory: WebAssembly.Memory;
+    if (precision === 'double') {
+      const kernel = instantiateKernel<BiquadStereoExports>('biquad-stereo', bytes);
+      memory = kernel.memory;
+      this.run = kernel.exports.run;
+    } else {
+      const kernel = instantiateKernel<BiquadStereoF32Exports>('biquad-stereo-f32', bytes);
+      memory = kernel.memory;
+      const run = kernel.exports.run;
+      // One call shape for process(); only small integers cross, so nothing is boxed.
+      this.run = (limits, modes, coefficients, state, sections, _block, left, right, frames) => {
+        run(limits, modes, coefficients, state, sections, left, right, frames);
+      };
+    }
     const limits = new Float64Array(memory.buffer, 0, 2);
     limits[0] = DENORMAL_FLUSH;
     limits[1] = SETTLE_THRESHOLD;

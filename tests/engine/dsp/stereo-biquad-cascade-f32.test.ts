@@ -9,7 +9,7 @@ import {
   designBiquad,
 } from '../../../engine/dsp/biquad-design.ts';
 import { BiquadCascade } from '../../../engine/dsp/biquad-filter.ts';
-import { StereoBiquadCascade32 } from '../../../engine/wasm/stereo-biquad-cascade-32.ts';
+import { StereoBiquadCascade } from '../../../engine/wasm/stereo-biquad-cascade.ts';
 
 const BLOCK = 128;
 const SECTIONS = 6;
@@ -22,9 +22,9 @@ function noise(seed: number): () => number {
   };
 }
 
-describe('StereoBiquadCascade32 (WebAssembly)', () => {
+describe("StereoBiquadCascade, 'float32' precision (WebAssembly)", () => {
   it('is bit-identical to BiquadCascade.process per channel through enable, bypass, drain and clear', () => {
-    const wasm = new StereoBiquadCascade32(SECTIONS, BLOCK);
+    const wasm = new StereoBiquadCascade(SECTIONS, BLOCK, 'float32');
     const scalar = new BiquadCascade(SECTIONS, 2);
     const args = new Float64Array(DESIGN_ARGS);
     args[DESIGN_SAMPLE_RATE] = 48000;
