@@ -32,6 +32,12 @@ export class AutomationPlayer {
   private readonly laneValues: (Float64Array | null)[];
   private readonly cursor: Int32Array;
   private readonly writing: Uint8Array;
+  /**
+   * `modes` and `writing` four parameters at a time, for the per-block scans: almost every
+   * parameter has mode off and no pass open, and a console has thousands of them.
+   */
+  private readonly modeWords: Uint32Array;
+  private readonly writingWords: Uint32Array;
   private readonly latched: Uint8Array;
   private readonly published: Float64Array;
   private readonly lastWritten: Float64Array;
@@ -47,7 +53,10 @@ export class AutomationPlayer {
     this.laneFrames = new Array<Float64Array | null>(this.count).fill(null);
     this.laneValues = new Array<Float64Array | null>(this.count).fill(null);
     this.cursor = new Int32Array(this.count);
-    this.writing = new Uint8Array(this.count);
+    const words = this.count >> 2;
+    this.modeWords = new Uint32Array(control.modes.buffer, control.modes.byteOffset, words);
+    this.writingWords = new Uint32Array(Math.ceil(this.count / 4));
+    this.writing = new Uint8Array(this.writingWords.buffer, 0, this.count);
     this.latched = new Uint8Array(this.count);
     this.published = new Float64Array(this.count).fill(Number.NaN);
     this.lastWritten = new Float64Array(this.count).fill(Number.NaN);
@@ -73,11 +82,23 @@ export class AutomationPlayer {
    * Allocates nothing.
    */
   beginBlock(transport: Transport, smoother: ParamSmoother): void {
+    const modeWords = this.modeWords;
+    const writingWords = this.writingWords;
+    const words = modeWords.length;
+    for (let w = 0; w < words; w++) {
+      // Four parameters with mode off and no pass open: nothing to do for any of them.
+      if ((modeWords[w]! | writingWords[w]!) !== 0) this.beginParams(4 * w, 4 * w + 4, transport, smoother);
+    }
+    this.beginParams(4 * words, this.count, transport, smoother);
+  }
+
+  /** Audio thread: beginBlock for parameters [from, to). Allocates nothing, never throws. */
+  private beginParams(from: number, to: number, transport: Transport, smoother: ParamSmoother): void {
     const modes = this.control.modes;
     const touched = this.control.touched;
     const playing = transport.playing;
     const frame = transport.firstStart;
-    for (let i = 0; i < this.count; i++) {
+    for (let i = from; i < to; i++) {
       const mode = modes[i]!;
       if (mode === 0) {
         if (this.writing[i] === 1) this.endPass(i, frame, smoother);
@@ -98,9 +119,19 @@ export class AutomationPlayer {
    */
   readLanes(transport: Transport, smoother: ParamSmoother): void {
     if (!transport.playing) return;
+    const modeWords = this.modeWords;
+    const words = modeWords.length;
+    for (let w = 0; w < words; w++) {
+      if (modeWords[w]! !== 0) this.readParams(4 * w, 4 * w + 4, transport, smoother);
+    }
+    this.readParams(4 * words, this.count, transport, smoother);
+  }
+
+  /** Audio thread: readLanes for parameters [from, to). Allocates nothing, never throws. */
+  private readParams(from: number, to: number, transport: Transport, smoother: ParamSmoother): void {
     const modes = this.control.modes;
     const frame = transport.firstStart;
-    for (let i = 0; i < this.count; i++) {
+    for (let i = from; i < to; i++) {
       const mode = modes[i]!;
       if (mode === 0 || mode === WRITE || this.writing[i] === 1) continue;
       this.read(i, frame, smoother);
