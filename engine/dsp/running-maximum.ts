@@ -6,6 +6,10 @@
  *
  * Block interface on purpose: per-sample calls would pass doubles across a call V8 may not
  * inline (boxing = allocation); here only typed arrays and integers cross.
+ *
+ * The true-peak limiter's hold used to be this class; its WebAssembly kernel
+ * (engine/wasm/limiter-envelope.wat) now finds the same maxima by doubling, branch-free, and
+ * tests/engine/dsp/true-peak-limiter.test.ts keeps this class as the reference it must match.
  */
 export class RunningMaximum {
   readonly maxWindow: number;

@@ -48,49 +48,66 @@ export const DETECTOR_DELAY_FRAMES = STAGE1_TAPS / 2 - 1 + 3;
  * 4. plus NYQUIST_WEIGHT x the amplitude of the content near Nyquist (an 81-tap band filter, 40
  *    multiplies): where interpolators disagree, no single one can be trusted, so the limiter
  *    covers them all. Programme with nothing above ~0.42 fs pays nothing for it.
- * About 180 multiplies per channel and input sample, run 4 and 16 frames at a time in f32x4
- * (engine/wasm/true-peak-detector.wat; f32 moves a peak by ~1e-6 relative, far inside the margin).
+ * About 180 multiplies per channel and input sample, run 4 and 16 frames at a time in f32x4, all
+ * channels in one kernel call (engine/wasm/true-peak-detector.wat; f32 moves a peak by ~1e-6
+ * relative, far inside the margin): ~44 ns per stereo frame, 5.6 us per 128-frame block, close to
+ * what this arithmetic costs at ~2.4 vector operations per cycle (wider unrolling made V8 spill).
  *
  * Interval m runs from input frame m - 1 (exclusive) to m (inclusive); its peak is written
  * DETECTOR_DELAY_FRAMES frames after frame m arrived. History before the first frame is silence.
  * Non-finite input is read as 0.
+ *
+ * Two ways in: `process` copies planar blocks in and the peaks out (Float64Array); an owner that
+ * wants neither copy (the limiter) writes its input straight into `inputLine(channel)` from
+ * `historyFrames` on, calls `detectWritten`, and reads the f32 peaks at `peaksAddress` of
+ * `memory`, with its own kernel on the same memory (`reservedBytes` at `reservedAddress` are its
+ * own). The lines keep `historyFrames` sanitised input samples, so such an owner can read its
+ * delayed input back from them instead of keeping a delay line of its own.
  */
 export class TruePeakDetector {
   readonly channelCount: number;
+  /** Input samples kept before each chunk in `inputLine(channel)` (>= 127, a multiple of 4). */
+  readonly historyFrames: number;
+  /** The kernel's memory (never grows: views taken once stay valid). */
+  readonly memory: WebAssembly.Memory;
+  /** Byte address of the last chunk's linked peaks, f32, one per frame. */
+  readonly peaksAddress: number;
+  /** Byte address (16-aligned) of the `reservedBytes` the owner asked for. */
+  readonly reservedAddress: number;
   private readonly detect: DetectorExports['detect'];
-  /** Per channel, in kernel memory: the input line (127 history samples, then the chunk). */
+  /** Per channel, in kernel memory: the input line (history, then room for a chunk). */
   private readonly inputLines: Float32Array[];
-  /** Byte addresses of each channel's input line and 2x-midpoint line. */
-  private readonly inputAddresses: Int32Array;
-  private readonly midAddresses: Int32Array;
+  private readonly linesAddress: number;
+  private readonly lineStride: number;
   /** The linked peaks of a chunk, in kernel memory. */
   private readonly chunkPeaks: Float32Array;
-  private readonly peaksAddress: number;
-  private readonly scratchAddress: number;
+  private readonly hfAddress: number;
   /** Every channel's lines, as bytes (cleared by reset). */
   private readonly lineMemory: Uint8Array;
 
-  constructor(channelCount: number) {
+  constructor(channelCount: number, options: TruePeakDetectorOptions = {}) {
     this.channelCount = channelCount;
+    const history = Math.max(INPUT_HISTORY, options.historyFrames ?? INPUT_HISTORY);
+    // A multiple of 4: the chunk's first frame and the carry stay 16-byte aligned.
+    this.historyFrames = (history + 3) & ~3;
     // The meter's designer chooses L from a rate; these rates select L = 2 and L = 4.
     const stage1 = designTruePeakFilter(TRUE_PEAK_TARGET_RATE / 2, STAGE1_TAPS, STAGE1_BETA);
     const stage2 = designTruePeakFilter(TRUE_PEAK_TARGET_RATE / 4, STAGE2_TAPS, STAGE2_BETA);
-    const vectorRoom = 16;
-    const peaksAddress = FIXED_BYTES;
-    const scratchAddress = peaksAddress + 4 * (CHUNK_FRAMES + vectorRoom);
-    const inputBytes = 4 * (INPUT_HISTORY + CHUNK_FRAMES + vectorRoom);
-    const midBytes = 4 * (MID_HISTORY + CHUNK_FRAMES + vectorRoom);
-    const firstLine = scratchAddress + 4 * (CHUNK_FRAMES + vectorRoom);
-    this.inputAddresses = Int32Array.from(
-      { length: channelCount },
-      (_, c) => firstLine + c * (inputBytes + midBytes),
-    );
-    this.midAddresses = this.inputAddresses.map((address) => address + inputBytes);
+    const vectorBytes = 4 * (CHUNK_FRAMES + VECTOR_ROOM);
+    this.peaksAddress = FIXED_BYTES;
+    this.hfAddress = this.peaksAddress + vectorBytes;
+    this.linesAddress = this.hfAddress + vectorBytes;
+    // Input line, carry (16 bytes), midpoint line; see true-peak-detector.wat.
+    const inputBytes = 4 * (this.historyFrames + CHUNK_FRAMES + VECTOR_ROOM);
+    const midBytes = 4 * (MID_HISTORY + CHUNK_FRAMES + VECTOR_ROOM);
+    this.lineStride = (inputBytes + 16 + midBytes + 15) & ~15;
+    this.reservedAddress = this.linesAddress + channelCount * this.lineStride;
     const { exports, memory } = instantiateKernel<DetectorExports>(
       'true-peak-detector',
-      firstLine + channelCount * (inputBytes + midBytes),
+      this.reservedAddress + (options.reservedBytes ?? 0),
     );
-    this.lineMemory = new Uint8Array(memory.buffer, firstLine);
+    this.memory = memory;
+    this.lineMemory = new Uint8Array(memory.buffer, this.linesAddress, channelCount * this.lineStride);
     this.detect = exports.detect;
     // The kernel's fixed addresses (see true-peak-detector.wat).
     new Float32Array(memory.buffer, HALF_BAND_ADDRESS, STAGE1_TAPS / 2).set(
@@ -106,11 +123,22 @@ export class TruePeakDetector {
     }
     this.inputLines = Array.from(
       { length: channelCount },
-      (_, c) => new Float32Array(memory.buffer, this.inputAddresses[c], INPUT_HISTORY + CHUNK_FRAMES),
+      (_, c) =>
+        new Float32Array(
+          memory.buffer,
+          this.linesAddress + c * this.lineStride,
+          this.historyFrames + CHUNK_FRAMES,
+        ),
     );
-    this.chunkPeaks = new Float32Array(memory.buffer, peaksAddress, CHUNK_FRAMES);
-    this.peaksAddress = peaksAddress;
-    this.scratchAddress = scratchAddress;
+    this.chunkPeaks = new Float32Array(memory.buffer, this.peaksAddress, CHUNK_FRAMES);
+  }
+
+  /**
+   * Channel `channel`'s input line in kernel memory: `historyFrames` past samples (sanitised),
+   * then room for DETECTOR_CHUNK_FRAMES new ones. Take it once, at construction.
+   */
+  inputLine(channel: number): Float32Array {
+    return this.inputLines[channel]!;
   }
 
   /**
@@ -126,28 +154,40 @@ export class TruePeakDetector {
     peaks: Float64Array,
   ): void {
     const chunkPeaks = this.chunkPeaks;
+    const history = this.historyFrames;
     for (let at = 0; at < frames; at += CHUNK_FRAMES) {
       const n = Math.min(CHUNK_FRAMES, frames - at);
+      const from = offset + at;
       for (let c = 0; c < this.channelCount; c++) {
         const input = c === 0 ? left : right;
         const line = this.inputLines[c]!;
-        const from = offset + at;
-        for (let i = 0; i < n; i++) {
-          const x = input[from + i]!;
-          // x - x is NaN for NaN and +-Infinity, 0 otherwise.
-          line[INPUT_HISTORY + i] = x - x === 0 ? x : 0;
-        }
-        this.detect(
-          this.inputAddresses[c]!,
-          this.midAddresses[c]!,
-          n,
-          this.scratchAddress,
-          this.peaksAddress,
-          c === 0 ? 1 : 0,
-        );
+        if (from === 0 && input.length === n) line.set(input, history);
+        else for (let i = 0; i < n; i++) line[history + i] = input[from + i]!;
       }
+      this.detectWritten(n, INPUT_HISTORY);
       for (let i = 0; i < n; i++) peaks[at + i] = chunkPeaks[i]!;
     }
+  }
+
+  /**
+   * The owner's way in: `frames` (1 .. DETECTOR_CHUNK_FRAMES) new frames are in every input line
+   * from `historyFrames` on; afterwards their non-finite samples are 0, the chunk's linked peaks
+   * are at `peaksAddress` (f32), and the newest `keep` (at most historyFrames; at least 127 are
+   * kept) samples of each line have moved to the end of its history (sample `historyFrames + i`
+   * is now at `historyFrames - frames + i` for i >= frames - keep). Audio thread: allocates
+   * nothing.
+   */
+  detectWritten(frames: number, keep: number): void {
+    this.detect(
+      this.linesAddress,
+      this.lineStride,
+      this.channelCount,
+      frames,
+      this.historyFrames,
+      keep > INPUT_HISTORY ? keep : INPUT_HISTORY,
+      this.hfAddress,
+      this.peaksAddress,
+    );
   }
 
   /** Silence as history. Allocates nothing. */
@@ -156,13 +196,33 @@ export class TruePeakDetector {
   }
 }
 
-interface DetectorExports extends WebAssembly.Exports {
-  detect: (input: number, mids: number, frames: number, hf: number, out: number, first: number) => void;
+export interface TruePeakDetectorOptions {
+  /** Input samples the lines keep (at least 127; rounded up to a multiple of 4). */
+  readonly historyFrames?: number;
+  /** Bytes of kernel memory reserved for the owner, at `reservedAddress`. */
+  readonly reservedBytes?: number;
 }
 
-/** Frames per kernel call (the lines' length past their history). */
+interface DetectorExports extends WebAssembly.Exports {
+  detect: (
+    lines: number,
+    stride: number,
+    channels: number,
+    frames: number,
+    history: number,
+    keep: number,
+    hf: number,
+    out: number,
+  ) => void;
+}
+
+/** Frames per kernel call (the lines' room past their history). */
 const CHUNK_FRAMES = 512;
-/** Input samples kept before the chunk: the half-band's 128-sample window less the newest. */
+/** Largest `frames` of TruePeakDetector.detectWritten. */
+export const DETECTOR_CHUNK_FRAMES = CHUNK_FRAMES;
+/** Floats of room past every line: the vector passes run over whole groups of 16 frames. */
+const VECTOR_ROOM = 16;
+/** Input samples the filters need before the chunk: the half-band's 128-sample window less the newest. */
 const INPUT_HISTORY = STAGE1_TAPS - 1;
 /** 2x midpoints kept before the chunk: the previous frame's quarter points reach 7 frames back. */
 const MID_HISTORY = 7;

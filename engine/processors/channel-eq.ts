@@ -22,6 +22,7 @@ import {
   designButterworth,
 } from '../dsp/biquad-design.ts';
 import { toggleTemplate } from './param-templates.ts';
+import { SECTION_DRAINING } from '../dsp/biquad-filter.ts';
 import { StereoBiquadCascade } from '../wasm/stereo-biquad-cascade.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
@@ -98,6 +99,7 @@ export const CHANNEL_EQ_PARAMS: readonly ParamTemplate[] = [
   ...Array.from({ length: BAND_COUNT }, (_, band) => bandParams(band)).flat(),
 ];
 
+const PARAM_COUNT = CHANNEL_EQ_PARAMS.length;
 const INDEX_BY_KEY = new Map(CHANNEL_EQ_PARAMS.map((param, index) => [param.key, index]));
 
 /** Index of `key` in CHANNEL_EQ_PARAMS (setup code; throws on an unknown key). */
@@ -208,6 +210,8 @@ export class ChannelEq implements BlockProcessor {
   private readonly args = new Float64Array(DESIGN_ARGS);
   /** Values the coefficients were designed from (NaN: never designed). */
   private readonly designed = new Float64Array(CHANNEL_EQ_PARAMS.length).fill(Number.NaN);
+  /** Whether some section was still draining at the last settle (settle again next block). */
+  private draining = false;
 
   constructor(sampleRate: number, maxBlockFrames: number, channels: 1 | 2) {
     this.maxBlockFrames = maxBlockFrames;
@@ -216,11 +220,23 @@ export class ChannelEq implements BlockProcessor {
     this.args[DESIGN_SAMPLE_RATE] = sampleRate;
   }
 
-  /** Audio thread: redesigns the filters whose values changed. Allocates nothing. */
+  /**
+   * Audio thread: redesigns the filters whose values changed. With no value changed and no
+   * section draining (the steady state) it only compares the values: settling could change
+   * nothing then. Allocates nothing.
+   */
   update(values: Float64Array, base: number): void {
     const designed = this.designed;
     const cascade = this.cascade;
-    for (let group = 0; group < GROUPS; group++) {
+    let any = false;
+    for (let i = 0; i < PARAM_COUNT; i++) {
+      if (values[base + i] !== designed[i]) {
+        any = true;
+        break;
+      }
+    }
+    if (!any && !this.draining) return;
+    for (let group = 0; any && group < GROUPS; group++) {
       const first = GROUP_FIRST_PARAM[group]!;
       const end = first + GROUP_PARAM_COUNT[group]!;
       let changed = false;
@@ -241,6 +257,7 @@ export class ChannelEq implements BlockProcessor {
       }
     }
     cascade.settle();
+    this.draining = cascade.mode.includes(SECTION_DRAINING);
   }
 
   /** Audio thread: filters in place. Allocates nothing. */

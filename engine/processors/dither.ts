@@ -1,4 +1,4 @@
-import { Xoshiro128 } from '../dsp/xoshiro128.ts';
+import { instantiateKernel } from '../wasm/wasm-kernel.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 
 /** Output word lengths (`bits` enum values, by index). '32f' passes floats through untouched. */
@@ -51,8 +51,19 @@ export const SHAPING_FILTER: readonly number[] = [2.033, -2.165, 1.959, -1.59, 0
 /** Seed of the dither noise after construction and reset() (a render is reproducible). */
 export const DITHER_DEFAULT_SEED = 0x5eed1a7e;
 
-/** Largest fed-back error, LSB: TPDF (+-1) plus rounding (+-0.5); clipping must not blow the loop up. */
-const MAX_ERROR = 1.5;
+/** dither.wat: byte addresses and counts only (see the kernel's header). */
+interface DitherExports extends WebAssembly.Exports {
+  reduce: (mode: number, frames: number, channels: number, samples: number) => void;
+}
+
+// The kernel's fixed memory layout (dither.wat's header).
+const STATE_ADDRESS = 0;
+const SCALE_ADDRESS = 16;
+const TAPS_ADDRESS = 48;
+const ERRORS_ADDRESS = 96;
+const NOISE_ADDRESS = 192;
+/** Doubles of fed-back error: e1 .. e5, each a (left, right) pair. */
+const ERROR_DOUBLES = 2 * SHAPING_FILTER.length;
 
 /**
  * Word-length reduction, the last stage of the chain: dither (optional), rounding to the target
@@ -66,7 +77,9 @@ const MAX_ERROR = 1.5;
  *   is LSB/2: -96.33 dBFS at 16 bits (rounding alone: LSB/sqrt(12), -101.1 dBFS, but correlated
  *   with the signal: distortion).
  * - shaped: the same TPDF inside an error-feedback loop with SHAPING_FILTER: the total error
- *   (dither + rounding) is fed back, so it comes out filtered by N(z), away from 1-4 kHz.
+ *   (dither + rounding) is fed back, so it comes out filtered by N(z), away from 1-4 kHz. The
+ *   fed-back error is clamped to +-1.5 LSB (TPDF +-1 plus rounding +-0.5), so clipping cannot
+ *   blow the loop up.
  * - none: plain rounding (for comparisons and for material already dithered upstream).
  * - bits '32f': no change at all (dither ignored).
  *
@@ -74,8 +87,17 @@ const MAX_ERROR = 1.5;
  * RMS at 16 bits), as sox does without -a; gating would switch the noise floor on and off with
  * the programme. Non-finite input samples are read as 0.
  *
- * Noise: one Xoshiro128 stream for all channels, seeded with DITHER_DEFAULT_SEED (or the
- * constructor's seed) and reseeded by reset(), so a render is bit-for-bit reproducible.
+ * Noise: one xoshiro128** stream (engine/dsp/xoshiro128.ts) for all channels, seeded with
+ * DITHER_DEFAULT_SEED (or the constructor's seed) and reseeded by reset(), so a render is
+ * bit-for-bit reproducible. Per chunk of at most maxBlockFrames frames the left channel takes
+ * 2 * frames uniforms, then the right channel 2 * frames (u[2i] - u[2i + 1] at frame i).
+ *
+ * The per-sample work runs in the WebAssembly kernel dither.wat: the generator's integer steps
+ * in the same loop as the rounding, its output scrambled and differenced four draws per vector,
+ * two samples per f64x2 (TPDF, plain rounding) or left and right in the two lanes (shaped). The
+ * same sequence and the same double arithmetic in the same order as the scalar code, so output
+ * and shaper state are bit-identical to it (tests/engine/dsp/dither.test.ts compares them with a
+ * scalar reference built on Xoshiro128).
  * update/process/reset run on the audio thread: they never allocate, log, await or throw.
  */
 export class Dither implements BlockProcessor {
@@ -85,12 +107,19 @@ export class Dither implements BlockProcessor {
   readonly channelCount: number;
   readonly maxBlockFrames: number;
   private readonly seedValue: number;
-  private readonly random: Xoshiro128;
-  /** 2 uniforms per sample and channel for one chunk. */
-  private readonly noise: Float64Array;
-  /** Per channel the last SHAPING_FILTER.length errors, newest first, in LSB. */
+  private readonly reduceKernel: DitherExports['reduce'];
+  /** The generator's four state words (kernel memory). */
+  private readonly rngState: Int32Array;
+  /** scale, inverse, top, bottom (kernel memory). */
+  private readonly scaling: Float64Array;
+  /** The shaper's fed-back errors in LSB, newest first, (left, right) per step (kernel memory). */
   private readonly errors: Float64Array;
-  private readonly taps: Float64Array;
+  /** The samples in kernel memory: left[n] then right[n] for a chunk of n frames, one spare. */
+  private readonly samples: Float32Array;
+  /** Left and right of a whole maxBlockFrames chunk: it goes out with one TypedArray.set each. */
+  private readonly leftBlock: Float32Array;
+  private readonly rightBlock: Float32Array;
+  private readonly samplesAddress: number;
   /** 0 = float passthrough, else 16 or 24. */
   private bits = 0;
   /** Index into DITHER_TYPE_CHOICES. */
@@ -110,10 +139,21 @@ export class Dither implements BlockProcessor {
     this.channelCount = channelCount;
     this.maxBlockFrames = maxBlockFrames;
     this.seedValue = seed | 0;
-    this.random = new Xoshiro128(this.seedValue);
-    this.noise = new Float64Array(2 * maxBlockFrames * channelCount);
-    this.taps = new Float64Array(SHAPING_FILTER);
-    this.errors = new Float64Array(channelCount * SHAPING_FILTER.length);
+    // Memory: header, draws (4 per frame + 4 spare), samples (left and right + 1 spare).
+    this.samplesAddress = NOISE_ADDRESS + 16 * maxBlockFrames + 16;
+    const kernel = instantiateKernel<DitherExports>(
+      'dither',
+      this.samplesAddress + 4 * (2 * maxBlockFrames + 1),
+    );
+    const buffer = kernel.memory.buffer;
+    this.reduceKernel = kernel.exports.reduce;
+    this.rngState = new Int32Array(buffer, STATE_ADDRESS, 4);
+    this.scaling = new Float64Array(buffer, SCALE_ADDRESS, 4);
+    new Float64Array(buffer, TAPS_ADDRESS, SHAPING_FILTER.length).set(SHAPING_FILTER);
+    this.errors = new Float64Array(buffer, ERRORS_ADDRESS, ERROR_DOUBLES);
+    this.samples = new Float32Array(buffer, this.samplesAddress, 2 * maxBlockFrames + 1);
+    this.leftBlock = new Float32Array(buffer, this.samplesAddress, maxBlockFrames);
+    this.rightBlock = new Float32Array(buffer, this.samplesAddress + 4 * maxBlockFrames, maxBlockFrames);
     this.prime();
   }
 
@@ -125,6 +165,14 @@ export class Dither implements BlockProcessor {
     const nextMode = mode >= 0 && mode < DITHER_TYPE_CHOICES.length ? mode : 0;
     // The fed-back error belongs to one word length and one mode.
     if (nextBits !== this.bits || nextMode !== this.mode) this.errors.fill(0);
+    if (nextBits !== this.bits && nextBits !== 0) {
+      const scale = nextBits === 16 ? 32768 : 8388608;
+      const scaling = this.scaling;
+      scaling[0] = scale;
+      scaling[1] = 1 / scale;
+      scaling[2] = scale - 1;
+      scaling[3] = -scale;
+    }
     this.bits = nextBits;
     this.mode = nextMode;
   }
@@ -133,99 +181,75 @@ export class Dither implements BlockProcessor {
   process(left: Float32Array, right: Float32Array, frames: number): void {
     if (this.bits === 0) return;
     const maxFrames = this.maxBlockFrames;
+    const stereo = this.channelCount === 2;
+    const samples = this.samples;
+    // Whole arrays in and whole chunks out with TypedArray.set (a memcpy, several times faster
+    // than an element loop); anything else element-wise. Right goes in after left, so it lands
+    // at n even if left is longer than the chunk.
+    const copyIn = frames <= maxFrames && left.length <= maxFrames && right.length <= maxFrames;
     for (let at = 0; at < frames; at += maxFrames) {
       const n = Math.min(maxFrames, frames - at);
-      this.reduce(left, 0, at, n);
-      if (this.channelCount === 2) this.reduce(right, 1, at, n);
+      if (copyIn) {
+        samples.set(left);
+        if (stereo) samples.set(right, n);
+      } else {
+        for (let i = 0; i < n; i++) samples[i] = left[at + i]!;
+        if (stereo) for (let i = 0; i < n; i++) samples[n + i] = right[at + i]!;
+      }
+      this.reduceKernel(this.mode, n, this.channelCount, this.samplesAddress);
+      if (n === maxFrames && left.length >= at + n && right.length >= at + n) {
+        left.set(this.leftBlock, at);
+        if (stereo) right.set(this.rightBlock, at);
+      } else {
+        for (let i = 0; i < n; i++) left[at + i] = samples[i]!;
+        if (stereo) for (let i = 0; i < n; i++) right[at + i] = samples[n + i]!;
+      }
     }
   }
 
   /** Reseeds the noise and clears the shaper's error memory. Allocates nothing. */
   reset(): void {
-    this.random.seed(this.seedValue);
+    seedXoshiro128(this.rngState, this.seedValue);
     this.errors.fill(0);
   }
 
   /**
-   * Constructor only: runs every mode and word length once, clipping and non-finite input
-   * included, so that V8 optimises with all paths seen (a path first taken later deoptimises the
-   * loop), then restores the defaults and the seed.
+   * Constructor only: runs every mode and word length once, through both copy paths (whole
+   * blocks and element-wise chunks), so that V8 optimises process() with every branch seen (a
+   * branch first taken later deoptimises it), then restores the defaults and the seed.
    */
   private prime(): void {
-    const frames = Math.min(64, this.maxBlockFrames);
-    const left = new Float32Array(frames);
-    const right = new Float32Array(frames);
+    const frames = this.maxBlockFrames;
+    const left = new Float32Array(2 * frames + 1);
+    const right = new Float32Array(2 * frames + 1);
     const values = new Float64Array(DITHER_PARAMS.length);
     for (let bits = 0; bits < DITHER_BITS_CHOICES.length; bits++) {
       for (let mode = 0; mode < DITHER_TYPE_CHOICES.length; mode++) {
-        for (let i = 0; i < frames; i++) left[i] = right[i] = 1.5 * Math.sin(i * 0.3);
-        left[1] = Number.NaN;
         values[DitherParam.bits] = bits;
         values[DitherParam.dither] = mode;
         this.update(values, 0);
-        this.process(left, right, frames);
+        this.process(left.subarray(0, frames), right.subarray(0, frames), frames);
+        this.process(left, right, left.length);
       }
     }
     DITHER_PARAMS.forEach((p, i) => (values[i] = p.default));
     this.update(values, 0);
     this.reset();
   }
+}
 
-  private reduce(samples: Float32Array, channel: number, offset: number, frames: number): void {
-    const scale = this.bits === 16 ? 32768 : 8388608;
-    const inverse = 1 / scale;
-    const top = scale - 1;
-    const bottom = -scale;
-    const mode = this.mode;
-    const noise = this.noise;
-    if (mode !== 2) this.random.fillUniform(noise, 2 * frames);
-
-    if (mode !== 1) {
-      const dithered = mode === 0 ? 1 : 0;
-      for (let i = 0; i < frames; i++) {
-        let x = samples[offset + i]!;
-        if (x - x !== 0) x = 0;
-        const d = (noise[2 * i]! - noise[2 * i + 1]!) * dithered;
-        let q = Math.floor(x * scale + d + 0.5);
-        q = q > top ? top : q < bottom ? bottom : q;
-        samples[offset + i] = q * inverse;
-      }
-      return;
-    }
-
-    const errors = this.errors;
-    const taps = this.taps;
-    const h0 = taps[0]!;
-    const h1 = taps[1]!;
-    const h2 = taps[2]!;
-    const h3 = taps[3]!;
-    const h4 = taps[4]!;
-    const base = channel * 5;
-    let e1 = errors[base]!;
-    let e2 = errors[base + 1]!;
-    let e3 = errors[base + 2]!;
-    let e4 = errors[base + 3]!;
-    let e5 = errors[base + 4]!;
-    for (let i = 0; i < frames; i++) {
-      let x = samples[offset + i]!;
-      if (x - x !== 0) x = 0;
-      // In LSB units: the target minus the filtered past error.
-      const w = x * scale - (h0 * e1 + h1 * e2 + h2 * e3 + h3 * e4 + h4 * e5);
-      let q = Math.floor(w + (noise[2 * i]! - noise[2 * i + 1]!) + 0.5);
-      q = q > top ? top : q < bottom ? bottom : q;
-      samples[offset + i] = q * inverse;
-      let e = q - w;
-      e = e > MAX_ERROR ? MAX_ERROR : e < -MAX_ERROR ? -MAX_ERROR : e;
-      e5 = e4;
-      e4 = e3;
-      e3 = e2;
-      e2 = e1;
-      e1 = e;
-    }
-    errors[base] = e1;
-    errors[base + 1] = e2;
-    errors[base + 2] = e3;
-    errors[base + 3] = e4;
-    errors[base + 4] = e5;
+/**
+ * Xoshiro128.seed (engine/dsp/xoshiro128.ts) into `state`: the same four words, so the kernel
+ * continues the same sequence. Allocates nothing.
+ */
+function seedXoshiro128(state: Int32Array, seed: number): void {
+  let z = seed | 0;
+  for (let k = 0; k < 4; k++) {
+    z = (z + 0x9e3779b9) | 0;
+    let t = z;
+    t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
+    t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
+    state[k] = t ^ (t >>> 16);
   }
+  if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
 }

@@ -20,7 +20,7 @@ import {
   designButterworth,
 } from '../dsp/biquad-design.ts';
 import { choiceTemplate, toggleTemplate } from './param-templates.ts';
-import { BiquadCascade } from '../dsp/biquad-filter.ts';
+import { BiquadCascade, SECTION_DRAINING } from '../dsp/biquad-filter.ts';
 import { StereoBiquadCascade } from '../wasm/stereo-biquad-cascade.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
@@ -109,6 +109,8 @@ const TARGET = 5;
 const TARGET_STEREO = 0;
 const TARGET_MID = 1;
 const TARGET_SIDE = 2;
+
+const PARAM_COUNT = MASTERING_EQ_PARAMS.length;
 
 /** L/R cascade slots: HPF 0-1, LPF 2-3, stereo bands 4-9. Mid and side cascades: one slot per band. */
 const LR_SLOTS = 4 + BAND_COUNT;
@@ -221,6 +223,8 @@ export class MasteringEq implements BlockProcessor {
   private readonly targets = new Int32Array(BAND_COUNT);
   /** Whether a mid or side section runs this block. */
   private midSide = false;
+  /** Whether some section was still draining at the last settle (settle again next block). */
+  private draining = false;
 
   constructor(sampleRate: number, maxBlockFrames: number, channels: 1 | 2 = 2) {
     this.channels = channels;
@@ -232,18 +236,37 @@ export class MasteringEq implements BlockProcessor {
     this.args[DESIGN_SAMPLE_RATE] = sampleRate;
   }
 
-  /** Audio thread: redesigns the filters whose values changed. Allocates nothing. */
+  /**
+   * Audio thread: redesigns the filters whose values changed. With no value changed and no
+   * section draining (the steady state) it only compares the values: settling could change
+   * nothing then. Allocates nothing.
+   */
   update(values: Float64Array, base: number): void {
-    if (this.changed(values, base, HPF, PASS_PARAMS)) this.updatePass(HPF, values, base, 0);
-    if (this.changed(values, base, LPF, PASS_PARAMS)) this.updatePass(LPF, values, base, 2);
-    for (let band = 0; band < BAND_COUNT; band++) {
-      if (this.changed(values, base, BANDS + band * BAND_PARAMS, BAND_PARAMS))
-        this.updateBand(band, values, base);
+    const designed = this.designed;
+    let changed = false;
+    for (let i = 0; i < PARAM_COUNT; i++) {
+      if (values[base + i] !== designed[i]) {
+        changed = true;
+        break;
+      }
+    }
+    if (!changed && !this.draining) return;
+    if (changed) {
+      if (this.changed(values, base, HPF, PASS_PARAMS)) this.updatePass(HPF, values, base, 0);
+      if (this.changed(values, base, LPF, PASS_PARAMS)) this.updatePass(LPF, values, base, 2);
+      for (let band = 0; band < BAND_COUNT; band++) {
+        if (this.changed(values, base, BANDS + band * BAND_PARAMS, BAND_PARAMS))
+          this.updateBand(band, values, base);
+      }
     }
     this.lr.settle();
     const mid = this.mid.settle();
     const side = this.side.settle();
     this.midSide = mid || (side && this.channels === 2);
+    this.draining =
+      this.lr.mode.includes(SECTION_DRAINING) ||
+      this.mid.mode.includes(SECTION_DRAINING) ||
+      this.side.mode.includes(SECTION_DRAINING);
   }
 
   /** Audio thread: filters in place. Allocates nothing. */

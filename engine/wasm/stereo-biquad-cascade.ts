@@ -1,7 +1,7 @@
 /**
- * A BiquadCascade for a stereo pair, run by the WebAssembly SIMD kernel biquad-stereo.wat: left
- * and right in the two f64 lanes of one vector, every running section of the block in one kernel
- * call, up to four sections per pass over the frames. Same sections, modes (off, on, draining)
+ * A BiquadCascade for a stereo pair, run by a WebAssembly SIMD kernel (biquad-stereo.wat, or
+ * biquad-stereo-f32.wat for 'float32'): left and right in the two f64 lanes of one vector, every
+ * running section of the block in one kernel call, up to four sections per pass over the frames. Same sections, modes (off, on, draining)
  * and per-block flush as BiquadCascade (engine/dsp/biquad-filter.ts), with the same arithmetic in
  * double precision per lane.
  *
@@ -11,8 +11,9 @@
  *   BiquadCascade.process stores every section's output in the Float32 buffer. The result is the
  *   exact double cascade rounded once: it differs from BiquadCascade by float32 rounding only.
  * - 'float32' (biquad-stereo-f32.wat): each section's output is rounded to Float32 as
- *   BiquadCascade.process does, so output, state and modes are bit-identical to it (tested);
- *   where a processor's results must not move (the mastering EQ).
+ *   BiquadCascade.process does (in registers, between the sections of a pass), so output, state
+ *   and modes are bit-identical to it (tested); where a processor's results must not move (the
+ *   mastering EQ). The rounding costs about a third more than 'double'.
  *
  * Coefficients, state and modes live in the kernel's memory; the public arrays are views on it,
  * written and read as with BiquadCascade.
@@ -25,7 +26,7 @@ import { instantiateKernel } from './wasm-kernel.ts';
 /** How the signal is kept between sections (see above). */
 export type StereoBiquadPrecision = 'double' | 'float32';
 
-/** biquad-stereo.wat: byte addresses and counts only (see the kernel's header). */
+/** biquad-stereo.wat and biquad-stereo-f32.wat: byte addresses and counts only (see their headers). */
 interface BiquadStereoExports extends WebAssembly.Exports {
   run: (
     limits: number,
@@ -34,20 +35,6 @@ interface BiquadStereoExports extends WebAssembly.Exports {
     state: number,
     sections: number,
     block: number,
-    left: number,
-    right: number,
-    frames: number,
-  ) => void;
-}
-
-/** biquad-stereo-f32.wat: the same without the f64 block scratch (sections round through the samples). */
-interface BiquadStereoF32Exports extends WebAssembly.Exports {
-  run: (
-    limits: number,
-    modes: number,
-    coefficients: number,
-    state: number,
-    sections: number,
     left: number,
     right: number,
     frames: number,
@@ -86,7 +73,7 @@ export class StereoBiquadCascade {
   private readonly modesAddress: number;
   private readonly coefficientsAddress: number;
   private readonly stateAddress: number;
-  /** Where the 'double' kernel keeps the frames as f64 pairs while it filters them ('float32': none). */
+  /** Where the kernel keeps the frames as f64 pairs between groups of sections. */
   private readonly blockAddress: number;
   private readonly leftAddress: number;
   private readonly rightAddress: number;
@@ -100,23 +87,14 @@ export class StereoBiquadCascade {
     this.coefficientsAddress = alignTo16(this.modesAddress + sections * MODE_BYTES);
     this.stateAddress = alignTo16(this.coefficientsAddress + sections * COEFFICIENT_BYTES);
     this.blockAddress = this.stateAddress + sections * STATE_BYTES;
-    this.leftAddress = this.blockAddress + (precision === 'double' ? this.blockFrames * FRAME_BYTES : 0);
+    this.leftAddress = this.blockAddress + this.blockFrames * FRAME_BYTES;
     this.rightAddress = alignTo16(this.leftAddress + this.blockFrames * SAMPLE_BYTES);
     const bytes = this.rightAddress + this.blockFrames * SAMPLE_BYTES;
-    let memory: WebAssembly.Memory;
-    if (precision === 'double') {
-      const kernel = instantiateKernel<BiquadStereoExports>('biquad-stereo', bytes);
-      memory = kernel.memory;
-      this.run = kernel.exports.run;
-    } else {
-      const kernel = instantiateKernel<BiquadStereoF32Exports>('biquad-stereo-f32', bytes);
-      memory = kernel.memory;
-      const run = kernel.exports.run;
-      // One call shape for process(); only small integers cross, so nothing is boxed.
-      this.run = (limits, modes, coefficients, state, sections, _block, left, right, frames) => {
-        run(limits, modes, coefficients, state, sections, left, right, frames);
-      };
-    }
+    const { exports, memory } = instantiateKernel<BiquadStereoExports>(
+      precision === 'double' ? 'biquad-stereo' : 'biquad-stereo-f32',
+      bytes,
+    );
+    this.run = exports.run;
     const limits = new Float64Array(memory.buffer, 0, 2);
     limits[0] = DENORMAL_FLUSH;
     limits[1] = SETTLE_THRESHOLD;

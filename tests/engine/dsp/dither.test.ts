@@ -5,6 +5,7 @@ import { Xoshiro128 } from '../../../engine/dsp/xoshiro128.ts';
 import {
   DITHER_BITS_CHOICES,
   DITHER_PARAMS,
+  DITHER_DEFAULT_SEED,
   DITHER_TYPE_CHOICES,
   Dither,
   DitherParam,
@@ -418,4 +419,157 @@ describe('word-length reduction on the audio thread', () => {
       console.log(`dither ${name}: ${ns.toFixed(1)} ns per stereo frame`);
     }
   }, 60_000);
+});
+
+/**
+ * The scalar word-length reduction the WebAssembly kernel (engine/wasm/dither.wat) replaces,
+ * written out independently here: one Xoshiro128 stream, per chunk of at most maxBlockFrames
+ * frames 2n uniforms for the left channel then 2n for the right, d = u[2i] - u[2i + 1], and the
+ * rounding, clamping and error feedback in double precision in source order.
+ */
+class ScalarDither {
+  readonly errors: Float64Array;
+  private readonly random: Xoshiro128;
+  private readonly noise: Float64Array;
+  private bits = 0;
+  private mode = 0;
+
+  private readonly maxBlockFrames: number;
+  private readonly channels: number;
+  private readonly seedValue: number;
+
+  constructor(maxBlockFrames: number, channels: number, seedValue: number) {
+    this.maxBlockFrames = maxBlockFrames;
+    this.channels = channels;
+    this.seedValue = seedValue;
+    this.random = new Xoshiro128(seedValue);
+    this.noise = new Float64Array(2 * maxBlockFrames);
+    this.errors = new Float64Array(5 * channels);
+  }
+
+  update(bits: number, mode: number): void {
+    const nextBits = bits === 0 ? 16 : bits === 1 ? 24 : 0;
+    if (nextBits !== this.bits || mode !== this.mode) this.errors.fill(0);
+    this.bits = nextBits;
+    this.mode = mode;
+  }
+
+  reset(): void {
+    this.random.seed(this.seedValue);
+    this.errors.fill(0);
+  }
+
+  process(left: Float32Array, right: Float32Array, frames: number): void {
+    if (this.bits === 0) return;
+    for (let at = 0; at < frames; at += this.maxBlockFrames) {
+      const n = Math.min(this.maxBlockFrames, frames - at);
+      this.reduce(left, 0, at, n);
+      if (this.channels === 2) this.reduce(right, 1, at, n);
+    }
+  }
+
+  private reduce(samples: Float32Array, channel: number, offset: number, frames: number): void {
+    const scale = this.bits === 16 ? 32768 : 8388608;
+    const h = SHAPING_FILTER;
+    if (this.mode !== 2) this.random.fillUniform(this.noise, 2 * frames);
+    const e = this.errors;
+    const base = channel * 5;
+    for (let i = 0; i < frames; i++) {
+      let x = samples[offset + i]!;
+      if (!Number.isFinite(x)) x = 0;
+      const d = this.mode === 2 ? 0 : this.noise[2 * i]! - this.noise[2 * i + 1]!;
+      if (this.mode !== 1) {
+        const q = Math.min(Math.max(Math.floor(x * scale + d + 0.5), -scale), scale - 1);
+        samples[offset + i] = q / scale;
+        continue;
+      }
+      const w =
+        x * scale -
+        (h[0]! * e[base]! +
+          h[1]! * e[base + 1]! +
+          h[2]! * e[base + 2]! +
+          h[3]! * e[base + 3]! +
+          h[4]! * e[base + 4]!);
+      const q = Math.min(Math.max(Math.floor(w + d + 0.5), -scale), scale - 1);
+      samples[offset + i] = q / scale;
+      for (let k = 4; k > 0; k--) e[base + k] = e[base + k - 1]!;
+      e[base] = Math.min(Math.max(q - w, -1.5), 1.5);
+    }
+  }
+}
+
+describe('word-length reduction: the WebAssembly kernel against the scalar reference', () => {
+  it('gives bit-identical samples and fed-back errors in every mode, word length and chunking', () => {
+    let seed = 77;
+    const next = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    const frameCounts = [128, 1, 2, 3, 127, 300, 37, 64];
+    let compared = 0;
+    let errorsCompared = 0;
+    let mismatches = 0;
+    for (const channels of [1, 2] as const) {
+      for (const maxFrames of [128, 37]) {
+        for (const seedValue of [undefined, 0, -1, 12345]) {
+          const dither =
+            seedValue === undefined
+              ? new Dither(RATE, maxFrames, channels)
+              : new Dither(RATE, maxFrames, channels, seedValue);
+          const reference = new ScalarDither(maxFrames, channels, seedValue ?? DITHER_DEFAULT_SEED);
+          const settings = new Float64Array(DITHER_PARAMS.length);
+          for (let block = 0; block < 360; block++) {
+            if (block % 40 === 0) {
+              // Every (bits, mode) pair in turn, the default (32f) included.
+              const pair = block / 40;
+              settings[DitherParam.bits] = pair % 3;
+              settings[DitherParam.dither] = Math.floor(pair / 3) % 3;
+              dither.update(settings, 0);
+              reference.update(pair % 3, Math.floor(pair / 3) % 3);
+            }
+            if (block === 200) {
+              dither.reset();
+              reference.reset();
+            }
+            const frames = frameCounts[block % frameCounts.length]!;
+            const length = block % 3 === 0 ? frames + 5 : frames;
+            const left = new Float32Array(length);
+            const right = new Float32Array(length);
+            // Loud (clipping), ordinary, near-silent and exactly silent stretches.
+            const gain = [2.4, 0.8, 1e-4, 0][block % 4]!;
+            for (let i = 0; i < length; i++) {
+              left[i] = gain * next();
+              right[i] = gain * next();
+            }
+            if (block % 7 === 0) {
+              left[0] = Number.NaN;
+              right[frames - 1] = Number.POSITIVE_INFINITY;
+              left[frames - 1] = Number.NEGATIVE_INFINITY;
+              right[0] = -0;
+            }
+            const expectedLeft = left.slice();
+            const expectedRight = right.slice();
+            dither.process(left, right, frames);
+            reference.process(expectedLeft, expectedRight, frames);
+            for (let i = 0; i < length; i++) {
+              compared++;
+              if (!Object.is(left[i], expectedLeft[i])) mismatches++;
+              if (channels === 2 && !Object.is(right[i], expectedRight[i])) mismatches++;
+            }
+            // The shaper's memory in doubles: a changed operation order shows here at once.
+            const errors = dither['errors'];
+            for (let channel = 0; channel < channels; channel++) {
+              for (let k = 0; k < 5; k++) {
+                errorsCompared++;
+                if (!Object.is(errors[2 * k + channel], reference.errors[channel * 5 + k])) mismatches++;
+              }
+            }
+          }
+        }
+      }
+    }
+    console.log(`dither kernel vs scalar reference: ${compared} samples, ${errorsCompared} errors compared`);
+    expect(compared).toBeGreaterThan(400_000);
+    expect(mismatches).toBe(0);
+  });
 });

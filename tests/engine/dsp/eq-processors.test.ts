@@ -242,6 +242,72 @@ describe('EQ processors and the LR4 splitter in the block loop', () => {
     expect(monoOut).toEqual(left);
   });
 
+  it('skip settled blocks in update, yet drain bypassed sections to off and track the mid/side path', () => {
+    const master = new MasteringEq(FS, BLOCK);
+    const values = defaults(MASTERING_EQ_PARAMS);
+    values[me('band/1/gain')] = 3;
+    values[me('band/3/gain')] = 2;
+    values[me('band/3/target')] = 1;
+    const left = new Float32Array(BLOCK);
+    const right = new Float32Array(BLOCK);
+    const burst = noise(BLOCK, 0.5, 21);
+    const run = (loud: boolean): void => {
+      left.set(burst);
+      right.set(burst);
+      if (!loud) {
+        left.fill(0);
+        right.fill(0);
+      }
+      master.update(values, 0);
+      master.process(left, right, BLOCK);
+    };
+    for (let block = 0; block < 20; block++) run(true);
+    const lr = master['lr'];
+    const mid = master['mid'];
+    expect(lr.mode[4]).toBe(1);
+    expect(mid.mode[2]).toBe(1);
+    expect(master['midSide']).toBe(true);
+    // Both bands flat: bypassed, draining while the values stay the same from block to block.
+    values[me('band/1/gain')] = 0;
+    values[me('band/3/gain')] = 0;
+    run(false);
+    expect(lr.mode[4]).toBe(2);
+    expect(mid.mode[2]).toBe(2);
+    let blocks = 0;
+    while ((lr.mode[4] !== 0 || mid.mode[2] !== 0) && blocks < 1000) {
+      run(false);
+      blocks++;
+    }
+    expect(blocks).toBeLessThan(FS / BLOCK);
+    expect(master['midSide']).toBe(false);
+    // Settled: nothing left to drain, so update only compares values (and changes nothing).
+    expect(master['draining']).toBe(false);
+    run(true);
+    expect(left).toEqual(burst);
+
+    const channel = new ChannelEq(FS, BLOCK, 2);
+    const channelValues = defaults(CHANNEL_EQ_PARAMS);
+    channelValues[ce('hpf/on')] = 1;
+    channel.update(channelValues, 0);
+    left.set(burst);
+    right.set(burst);
+    channel.process(left, right, BLOCK);
+    channelValues[ce('hpf/on')] = 0;
+    channel.update(channelValues, 0);
+    expect(channel['draining']).toBe(true);
+    const cascade = channel['cascade'];
+    blocks = 0;
+    while (cascade.mode[0] !== 0 && blocks < 1000) {
+      left.fill(0);
+      right.fill(0);
+      channel.update(channelValues, 0);
+      channel.process(left, right, BLOCK);
+      blocks++;
+    }
+    expect(blocks).toBeLessThan(FS / BLOCK);
+    expect(channel['draining']).toBe(false);
+  });
+
   it('prints a rough speed (not asserted)', () => {
     const blocks = 8000;
     const channelEq = new ChannelEq(FS, BLOCK, 2);

@@ -92,3 +92,80 @@ describe("StereoBiquadCascade, 'float32' precision (WebAssembly)", () => {
     expect(mismatches).toBe(0);
   });
 });
+
+describe("StereoBiquadCascade, 'float32' precision: groups of sections", () => {
+  it('stays bit-identical with every pattern of running slots, odd frame counts and a mono signal in both lanes', () => {
+    // Ten slots (the mastering EQ's L/R cascade): the kernel runs up to four running slots per
+    // pass, so random on/off patterns give groups of one to four and several passes per block.
+    const slots = 10;
+    const wasm = new StereoBiquadCascade(slots, BLOCK, 'float32');
+    const mono = new StereoBiquadCascade(slots, BLOCK, 'float32');
+    const scalar = new BiquadCascade(slots, 2);
+    const args = new Float64Array(DESIGN_ARGS);
+    args[DESIGN_SAMPLE_RATE] = 48000;
+    const next = noise(23);
+    const kinds = [BiquadKind.highpass, BiquadKind.lowShelf, BiquadKind.peaking, BiquadKind.highShelf];
+    const left = new Float32Array(BLOCK);
+    const right = new Float32Array(BLOCK);
+    const monoSignal = new Float32Array(BLOCK);
+    const scalarLeft = new Float32Array(BLOCK);
+    const scalarRight = new Float32Array(BLOCK);
+    const groupSizes = new Set<number>();
+    let mismatches = 0;
+    let compared = 0;
+    for (let block = 0; block < 4000; block++) {
+      if (block % 40 === 0) {
+        for (let slot = 0; slot < slots; slot++) {
+          const choice = next() + 0.5;
+          for (const cascade of [wasm, mono, scalar]) {
+            if (choice < 0.55) {
+              args[DESIGN_FREQUENCY] = 30 + 15000 * (slot / slots);
+              args[DESIGN_GAIN_DB] = 12 * Math.sin(block + slot);
+              args[DESIGN_Q] = 0.5 + slot / 4;
+              designBiquad(kinds[slot % 4]!, args, 0, cascade.coefficients, slot * 5);
+              cascade.enable(slot);
+            } else if (choice < 0.8) {
+              cascade.bypass(slot);
+            } else {
+              cascade.clear(slot);
+            }
+          }
+        }
+      }
+      wasm.settle();
+      mono.settle();
+      scalar.settle();
+      // Running slots in groups of four, as the kernel takes them.
+      const running = Array.from(wasm.mode).filter((mode) => mode !== 0).length;
+      for (let remaining = running; remaining > 0; remaining -= 4) groupSizes.add(Math.min(4, remaining));
+      const gain = block % 300 < 200 ? 1 : 0;
+      const frames = [BLOCK, 1, 3, 77, BLOCK - 1][block % 5]!;
+      for (let i = 0; i < BLOCK; i++) {
+        left[i] = scalarLeft[i] = gain * next();
+        right[i] = scalarRight[i] = gain * 0.5 * next();
+      }
+      monoSignal.set(left);
+      wasm.process(left, right, frames);
+      mono.process(monoSignal, monoSignal, frames);
+      scalar.process(0, scalarLeft, frames);
+      scalar.process(1, scalarRight, frames);
+      for (let i = 0; i < BLOCK; i++) {
+        compared++;
+        if (!Object.is(left[i], scalarLeft[i]) || !Object.is(right[i], scalarRight[i])) mismatches++;
+        if (!Object.is(monoSignal[i], scalarLeft[i])) mismatches++;
+      }
+      for (let slot = 0; slot < slots; slot++) {
+        for (let channel = 0; channel < 2; channel++) {
+          const at = (channel * slots + slot) * 2;
+          if (!Object.is(wasm.state[slot * 4 + channel], scalar.state[at])) mismatches++;
+          if (!Object.is(wasm.state[slot * 4 + 2 + channel], scalar.state[at + 1])) mismatches++;
+        }
+        if (!Object.is(mono.state[slot * 4], scalar.state[slot * 2])) mismatches++;
+        if (wasm.mode[slot] !== scalar.mode[slot] || mono.mode[slot] !== scalar.mode[slot]) mismatches++;
+      }
+    }
+    expect(compared).toBe(4000 * BLOCK);
+    expect([...groupSizes].sort()).toEqual([1, 2, 3, 4]);
+    expect(mismatches).toBe(0);
+  });
+});

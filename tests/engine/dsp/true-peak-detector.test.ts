@@ -120,3 +120,105 @@ describe('TruePeakDetector (limiter side chain) against the 8x reference', () =>
     expect(Math.max(...peaks.subarray(0, 256))).toBe(0);
   });
 });
+
+/**
+ * Peaks as written per input frame (the interval ending DETECTOR_DELAY_FRAMES earlier), by a
+ * scalar transcription of the detector kernel's first version (engine/wasm/true-peak-detector.wat
+ * before it ran both channels per call): every f32 operation in its order, with Math.fround, on
+ * the kernel's own coefficients (read from its memory: this checks the arithmetic, the tests above
+ * check the design). Products with zero taps, the 0 each sum started from, the recomputed
+ * previous interval's last quarter point and the NaN-propagating max are all kept, so equality
+ * also shows that leaving them out changed nothing.
+ */
+function scalarReferencePeaks(channels: readonly Float32Array[]): Float64Array {
+  const f = Math.fround;
+  const memory = new TruePeakDetector(1).memory;
+  const half = new Float32Array(memory.buffer, 0, 64);
+  const band = new Float32Array(memory.buffer, 256, 41);
+  // Rows -1 .. 13 of [tap][phase]: q(r, p).
+  const quarter = new Float32Array(memory.buffer, 448, 45);
+  const q = (r: number, p: number): number => quarter[3 * (r + 1) + p]!;
+  const frames = channels[0]!.length;
+  const out = new Float64Array(frames);
+  for (let c = 0; c < channels.length; c++) {
+    // Sanitised input with 200 frames of silence before it, and midpoints on the same index.
+    const pad = 200;
+    const x = new Float32Array(pad + frames);
+    channels[c]!.forEach((v, i) => (x[pad + i] = v - v === 0 ? v : 0));
+    const mid = new Float32Array(pad + frames);
+    for (let n = 0; n < frames; n++) {
+      let a = 0;
+      for (let j = 0; j < 64; j++) a = f(a + f(half[j]! * f(x[pad + n - 127 + j]! + x[pad + n - j]!)));
+      mid[pad + n] = a;
+    }
+    const X = (k: number): number => x[pad + k]!;
+    const M = (k: number): number => mid[pad + k]!;
+    for (let n = 0; n < frames; n++) {
+      let hf = f(band[0]! * X(n - 66));
+      for (let j = 1; j <= 40; j++) hf = f(hf + f(band[j]! * f(X(n - 66 + j) + X(n - 66 - j))));
+      hf = Math.abs(hf);
+      const a = [0, 0, 0];
+      const b = [0, 0, 0];
+      let previous = 0;
+      for (let i = 0; i < 7; i++) {
+        const vm = M(n - 6 + i);
+        const vx = X(n - 69 + i);
+        previous = f(previous + f(f(q(2 * i - 1, 2) * M(n - 7 + i)) + f(q(2 * i, 2) * X(n - 70 + i))));
+        for (let p = 0; p < 3; p++) {
+          a[p] = f(a[p]! + f(f(q(2 * i, p) * vm) + f(q(2 * i + 1, p) * vx)));
+          b[p] = f(b[p]! + f(f(q(2 * i - 1, p) * vm) + f(q(2 * i, p) * vx)));
+        }
+      }
+      const grid = [previous, X(n - 67), a[0]!, a[1]!, a[2]!, M(n - 3), b[0]!, b[1]!, b[2]!, X(n - 66)];
+      let peak = 0;
+      for (let g = 2; g < 10; g++) {
+        const s0 = grid[g - 2]!;
+        const s1 = grid[g - 1]!;
+        const s2 = grid[g]!;
+        const a1 = Math.abs(s1);
+        const curvature = f(f(f(s1 + s1) - s0) - s2);
+        const slope = f(s2 - s0);
+        const local = a1 >= Math.abs(s0) && a1 >= Math.abs(s2) && curvature !== 0;
+        const crest = local ? f(a1 + f(f(slope * slope) / f(8 * Math.abs(curvature)))) : 0;
+        peak = Math.max(peak, Math.max(Math.abs(s2), crest));
+      }
+      peak = f(peak + hf);
+      out[n] = c === 0 ? peak : Math.max(peak, out[n]!);
+    }
+  }
+  return out;
+}
+
+describe('TruePeakDetector kernel arithmetic', () => {
+  it('equals a scalar f32 transcription of its first version, bit for bit, for any block size', () => {
+    const random = seededRandom(23);
+    const noisy = noiseBurst(48000, 0.3, 3, 7);
+    noisy[0]![1000] = Number.NaN;
+    noisy[1]![2000] = Number.NEGATIVE_INFINITY;
+    const white = [0, 1].map(() => Float32Array.from({ length: 9000 }, () => 4 * (random() * 2 - 1)));
+    const signals: [string, Float32Array[]][] = [
+      ['music-like', musicLike(48000, 0.3, 4, 9)],
+      ['noise burst with non-finite samples', noisy],
+      ['white noise +12 dB', white],
+      ['sine 0.47 fs', truePeakToneCase(44100, 1 / 0.47, 0.9, 30, 0.2)],
+      ['mono music-like', [musicLike(44100, 0.2, 1, 4)[0]!]],
+    ];
+    for (const [name, signal] of signals) {
+      // As detect() does: silence after the signal, the delay removed.
+      const padded = signal.map((channel) => {
+        const out = new Float32Array(channel.length + DETECTOR_DELAY_FRAMES);
+        out.set(channel);
+        return out;
+      });
+      const reference = scalarReferencePeaks(padded).subarray(DETECTOR_DELAY_FRAMES);
+      for (const block of [128, 5, 512, 1000]) {
+        const detected = detect(signal, block);
+        let first = -1;
+        for (let i = 0; i < detected.length && first < 0; i++) {
+          if (!Object.is(detected[i], reference[i])) first = i;
+        }
+        expect(first, `${name}, blocks of ${block}: first differing frame`).toBe(-1);
+      }
+    }
+  });
+});

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWavHeader, writeWav } from '../../../engine/audio/wav-file.ts';
-import { DETECTOR_DELAY_FRAMES } from '../../../engine/dsp/true-peak-detector.ts';
+import { RunningMaximum } from '../../../engine/dsp/running-maximum.ts';
+import { DETECTOR_DELAY_FRAMES, TruePeakDetector } from '../../../engine/dsp/true-peak-detector.ts';
 import { TruePeakMeter } from '../../../engine/meters/true-peak-meter.ts';
 import {
   DITHER_BITS_CHOICES,
@@ -697,5 +698,244 @@ describe('TruePeakLimiter: behaviour', () => {
       true,
     );
     expect(channels[0]![1000]).toBe(0);
+  });
+});
+
+/**
+ * The limiter as it was in plain JavaScript, before its envelope, hold, delay line and gain moved
+ * into WebAssembly (engine/wasm/limiter-envelope.wat): the same detector, RunningMaximum's
+ * monotonic deque, the envelope loop in doubles, a Float32Array delay line. The kernel must give
+ * the same output, bit for bit (its arithmetic follows this one operation by operation).
+ */
+class ScalarLimiter {
+  latencyFrames = 0;
+  readonly meter = new Float64Array(2);
+  private readonly detector = new TruePeakDetector(2);
+  private readonly delay: Float32Array;
+  private readonly mask: number;
+  private delayPos = 0;
+  private readonly peaks: Float64Array;
+  private readonly held: Float64Array;
+  private readonly runningMax: RunningMaximum;
+  private readonly rings: Float64Array;
+  private readonly maxBox: number;
+  private box1 = 1;
+  private box2 = 1;
+  private lookaheadFrames = -1;
+  private on = 1;
+  private started = false;
+  private readonly bypassStep: number;
+  private r = 1;
+  private sum1 = 1;
+  private sum2 = 1;
+  private pos1 = 0;
+  private pos2 = 0;
+  private mix = 1;
+  private target = 0;
+  private release = 0;
+  private ceilingDb = Number.NaN;
+  private releaseMs = Number.NaN;
+
+  private readonly sampleRate: number;
+  private readonly maxBlockFrames: number;
+
+  constructor(sampleRate: number, maxBlockFrames: number) {
+    this.sampleRate = sampleRate;
+    this.maxBlockFrames = maxBlockFrames;
+    const maxLookahead = Math.round((TRUE_PEAK_LIMITER_PARAMS[3]!.max / 1000) * sampleRate);
+    let size = 1;
+    while (size < maxLookahead + DETECTOR_DELAY_FRAMES + maxBlockFrames + 1) size *= 2;
+    this.delay = new Float32Array(2 * size);
+    this.mask = size - 1;
+    this.peaks = new Float64Array(maxBlockFrames);
+    this.held = new Float64Array(maxBlockFrames);
+    this.runningMax = new RunningMaximum(2 * maxLookahead + 1);
+    this.maxBox = maxLookahead;
+    this.rings = new Float64Array(2 * maxLookahead);
+    this.bypassStep = Math.min(1, 1 / (0.01 * sampleRate));
+  }
+
+  update(values: Float64Array): void {
+    const stepped = Math.min(10, Math.max(0.5, Math.round(values[TruePeakLimiterParam.lookahead]! * 2) / 2));
+    const lookahead = Math.round((stepped / 1000) * this.sampleRate);
+    if (lookahead !== this.lookaheadFrames) {
+      this.lookaheadFrames = lookahead;
+      const plateau = Math.max(1, (lookahead + 1) >> 1);
+      const box = Math.max(2, lookahead - plateau);
+      this.box1 = (box + 1) >> 1;
+      this.box2 = box + 1 - this.box1;
+      this.latencyFrames = DETECTOR_DELAY_FRAMES + box + plateau;
+      this.runningMax.setWindow(box + 2 * plateau + 1);
+      this.reset();
+    }
+    const release = values[TruePeakLimiterParam.release]!;
+    if (release !== this.releaseMs) {
+      this.releaseMs = release;
+      this.release = Math.exp(-1000 / (Math.min(1000, Math.max(1, release)) * this.sampleRate));
+    }
+    const db = values[TruePeakLimiterParam.ceiling]!;
+    if (db !== this.ceilingDb) {
+      this.ceilingDb = db;
+      const target = Math.pow(10, (Math.min(0, Math.max(-12, db)) - LIMITER_SAFETY_MARGIN_DB) / 20);
+      const previous = this.target;
+      this.target = target;
+      if (previous > 0 && target < previous) {
+        const q = target / previous;
+        for (let k = 0; k < this.box1; k++) this.rings[k]! *= q;
+        for (let k = 0; k < this.box2; k++) this.rings[this.maxBox + k]! *= q;
+        this.r *= q;
+        this.sum1 *= q;
+        this.sum2 *= q;
+      }
+    }
+    this.on = values[TruePeakLimiterParam.on]! >= 0.5 ? 1 : 0;
+    if (!this.started) this.mix = this.on;
+  }
+
+  reset(): void {
+    this.detector.reset();
+    this.delay.fill(0);
+    this.delayPos = 0;
+    this.runningMax.reset();
+    this.rings.fill(1);
+    this.r = 1;
+    this.sum1 = this.box1;
+    this.sum2 = this.box2;
+    this.pos1 = 0;
+    this.pos2 = 0;
+    this.mix = this.on;
+    this.started = false;
+    this.meter.fill(0);
+  }
+
+  process(left: Float32Array, right: Float32Array, frames: number): void {
+    this.started = true;
+    for (let at = 0; at < frames; at += this.maxBlockFrames) {
+      this.processChunk(left, right, at, Math.min(this.maxBlockFrames, frames - at));
+    }
+  }
+
+  private processChunk(left: Float32Array, right: Float32Array, offset: number, frames: number): void {
+    this.detector.process(left, right, offset, frames, this.peaks);
+    const size = this.mask + 1;
+    for (let c = 0; c < 2; c++) {
+      const input = c === 0 ? left : right;
+      for (let i = 0, write = this.delayPos; i < frames; i++, write = (write + 1) & this.mask) {
+        const x = input[offset + i]!;
+        this.delay[c * size + write] = x - x === 0 ? x : 0;
+      }
+    }
+    this.runningMax.process(this.peaks, this.held, frames);
+    const rings = this.rings;
+    const stage2 = this.maxBox;
+    let minGain = 1;
+    let gain = 1;
+    let write = this.delayPos;
+    for (let i = 0; i < frames; i++) {
+      const peak = this.held[i]!;
+      const h = this.target / (peak > this.target ? peak : this.target);
+      this.r = h < this.r ? h : h - (h - this.r) * this.release;
+      this.sum1 += this.r - rings[this.pos1]!;
+      rings[this.pos1] = this.r;
+      if (++this.pos1 === this.box1) {
+        this.pos1 = 0;
+        this.sum1 = 0;
+        for (let k = 0; k < this.box1; k++) this.sum1 += rings[k]!;
+      }
+      const m1 = this.sum1 / this.box1;
+      this.sum2 += m1 - rings[stage2 + this.pos2]!;
+      rings[stage2 + this.pos2] = m1;
+      if (++this.pos2 === this.box2) {
+        this.pos2 = 0;
+        this.sum2 = 0;
+        for (let k = 0; k < this.box2; k++) this.sum2 += rings[stage2 + k]!;
+      }
+      const limiting = this.sum2 / this.box2;
+      if (this.mix !== this.on) {
+        this.mix =
+          this.mix < this.on
+            ? Math.min(this.on, this.mix + this.bypassStep)
+            : Math.max(0, this.mix - this.bypassStep);
+      }
+      gain = 1 + (limiting - 1) * this.mix;
+      if (gain < minGain) minGain = gain;
+      const read = (write - this.latencyFrames) & this.mask;
+      left[offset + i] = this.delay[read]! * gain;
+      right[offset + i] = this.delay[size + read]! * gain;
+      write = (write + 1) & this.mask;
+    }
+    this.delayPos = write;
+    this.meter[LimiterMeter.gainReductionDb] = 0 - 20 * Math.log10(gain);
+    this.meter[LimiterMeter.maxGainReductionDb] = 0 - 20 * Math.log10(minGain);
+  }
+}
+
+describe('TruePeakLimiter: WebAssembly envelope against the plain JavaScript limiter', () => {
+  it('gives the same samples and meters, bit for bit: limiting, at rest, automation, odd blocks', () => {
+    const fs = 48000;
+    const random = seededRandom(31);
+    // Noise +12 dB, quiet noise (the envelope comes to rest: its per-frame loop is skipped),
+    // music +12 dB, silence, with non-finite samples: 7.5 s.
+    const parts = [
+      [0, 1].map(() => Float32Array.from({ length: fs }, () => 4 * (random() * 2 - 1))),
+      [0, 1].map(() => Float32Array.from({ length: 2 * fs }, () => 0.05 * (random() * 2 - 1))),
+      musicLike(fs, 2, 4, 13),
+      [new Float32Array(fs / 2), new Float32Array(fs / 2)],
+      [0, 1].map(() =>
+        Float32Array.from({ length: 2 * fs }, (_, i) => (i % 9000 < 1500 ? 3 : 0.05) * (random() * 2 - 1)),
+      ),
+    ];
+    const frames = parts.reduce((sum, p) => sum + p[0]!.length, 0);
+    const input = [new Float32Array(frames), new Float32Array(frames)];
+    for (let c = 0, at = 0; c < 2; c++, at = 0) {
+      for (const part of parts) {
+        input[c]!.set(part[c]!, at);
+        at += part[0]!.length;
+      }
+    }
+    input[0]![5000] = Number.NaN;
+    input[1]![9000] = Number.POSITIVE_INFINITY;
+    // Parameters per block, as automation and the graph's smoothing would deliver them.
+    const schedule = (k: number, v: Float64Array): void => {
+      v[TruePeakLimiterParam.release] = k < 400 ? 50 : k < 1200 ? 5 : k < 1800 ? 200 : 1;
+      v[TruePeakLimiterParam.ceiling] = k % 500 < 100 ? -1 - (k % 100) / 25 : k % 500 < 300 ? -1 : -0.3;
+      v[TruePeakLimiterParam.on] = k % 700 >= 640 && k % 700 < 660 ? 0 : 1;
+      v[TruePeakLimiterParam.lookahead] = k < 1500 ? 1.5 : k < 2200 ? 10 : 0.5;
+    };
+    for (const [maxBlock, sizes] of [
+      [128, [128]],
+      [1000, [1000, 3, 517, 1, 64]],
+    ] as const) {
+      const limiter = new TruePeakLimiter(fs, maxBlock);
+      const scalar = new ScalarLimiter(fs, maxBlock);
+      const values = limiterValues();
+      const ours = input.map((c) => c.slice());
+      const theirs = input.map((c) => c.slice());
+      let meterMismatches = 0;
+      for (let at = 0, k = 0; at < frames; k++) {
+        const n = Math.min(sizes[k % sizes.length]!, frames - at);
+        schedule(k, values);
+        limiter.update(values, 0);
+        scalar.update(values);
+        limiter.process(ours[0]!.subarray(at, at + n), ours[1]!.subarray(at, at + n), n);
+        scalar.process(theirs[0]!.subarray(at, at + n), theirs[1]!.subarray(at, at + n), n);
+        if (!Object.is(limiter.meter[0], scalar.meter[0]) || !Object.is(limiter.meter[1], scalar.meter[1])) {
+          meterMismatches++;
+        }
+        at += n;
+      }
+      let first = -1;
+      let limited = 0;
+      for (let i = 0; i < frames; i++) {
+        if (first < 0 && (!Object.is(ours[0]![i], theirs[0]![i]) || !Object.is(ours[1]![i], theirs[1]![i]))) {
+          first = i;
+        }
+        if (theirs[0]![i]! !== input[0]![i - scalar.latencyFrames]) limited++;
+      }
+      expect(first, `max block ${maxBlock}: first differing frame`).toBe(-1);
+      expect(meterMismatches).toBe(0);
+      // The material did make it work.
+      expect(limited).toBeGreaterThan(frames / 4);
+    }
   });
 });
