@@ -8,6 +8,7 @@ import { MUTE_RAMP_MS } from '../params/mix-params.ts';
 import type { ParamTable } from '../params/param-table.ts';
 import type { BlockProcessor } from '../processors/block-processor.ts';
 import { MonitorPath } from '../processors/monitor-path.ts';
+import { ConsoleMixKernel, MixSlot, RampSlot } from '../wasm/console-mix-kernel.ts';
 import { Transport } from '../transport/transport.ts';
 import { stripChannels, type ConsoleLayout } from './console-layout.ts';
 import { buildConsoleParams, chainOrders, type ConsoleParams } from './console-params.ts';
@@ -79,6 +80,8 @@ export class ConsoleGraph {
   /** chainOrders() flattened: 4 stage indices per choice. */
   private readonly orderTable: Int32Array;
   private readonly stageCount: number;
+  /** The buses and the mixing loops (WebAssembly); the buffers below are views on its memory. */
+  private readonly mixer: ConsoleMixKernel;
   private readonly stripLeft: Float32Array;
   private readonly stripRight: Float32Array;
   private readonly mixLeft: Float32Array;
@@ -152,12 +155,13 @@ export class ConsoleGraph {
         this.orderTable[o * this.stageCount + k] = MASTER_STAGES.findIndex((stage) => stage.name === name);
       });
     });
-    this.stripLeft = new Float32Array(maxBlockFrames);
-    this.stripRight = new Float32Array(maxBlockFrames);
-    this.mixLeft = new Float32Array(maxBlockFrames);
-    this.mixRight = new Float32Array(maxBlockFrames);
-    this.auxLeft = layout.auxes.map(() => new Float32Array(maxBlockFrames));
-    this.auxRight = layout.auxes.map(() => new Float32Array(maxBlockFrames));
+    this.mixer = new ConsoleMixKernel(maxBlockFrames, this.auxCount);
+    this.stripLeft = this.mixer.stripLeft;
+    this.stripRight = this.mixer.stripRight;
+    this.mixLeft = this.mixer.mixLeft;
+    this.mixRight = this.mixer.mixRight;
+    this.auxLeft = [...this.mixer.auxLeft];
+    this.auxRight = [...this.mixer.auxRight];
     this.stripGains = new Float64Array(this.stripCount * 4);
     this.sendGains = new Float64Array(this.stripCount * this.auxCount * 2);
     this.soloGain = new Float64Array(this.stripCount).fill(1);
@@ -418,60 +422,30 @@ export class ConsoleGraph {
       ramp[1] = sendEnd * (pre ? centre : leftEnd);
       ramp[2] = sendStart * (pre ? centre : rightStart);
       ramp[3] = sendEnd * (pre ? centre : rightEnd);
-      this.addSend(a, stereo, n);
+      this.addSend(a, stereo, n, inverseFrames);
     }
 
-    // Fader and pan into the mix; post-fader meter of the strip.
-    const mixLeft = this.mixLeft;
-    const mixRight = this.mixRight;
-    const stepGain = (gainEnd - gainStart) * inverseFrames;
-    const stepLeft = (gainEnd * leftEnd - gainStart * leftStart) * inverseFrames;
-    const stepRight = (gainEnd * rightEnd - gainStart * rightStart) * inverseFrames;
-    let g = gainStart;
-    let gl = gainStart * leftStart;
-    let gr = gainStart * rightStart;
-    let peak = 0;
-    let sumSquares = 0;
+    // Fader and pan into the mix; post-fader meter of the strip (console-mix.wat).
+    const p = this.mixer.params;
+    p[MixSlot.gain] = gainStart;
+    p[MixSlot.gainStep] = (gainEnd - gainStart) * inverseFrames;
+    p[MixSlot.left] = gainStart * leftStart;
+    p[MixSlot.leftStep] = (gainEnd * leftEnd - gainStart * leftStart) * inverseFrames;
+    p[MixSlot.right] = gainStart * rightStart;
+    p[MixSlot.rightStep] = (gainEnd * rightEnd - gainStart * rightStart) * inverseFrames;
     if (!stereo) {
-      for (let i = 0; i < n; i++) {
-        g += stepGain;
-        gl += stepLeft;
-        gr += stepRight;
-        const x = left[i]!;
-        mixLeft[i] = mixLeft[i]! + x * gl;
-        mixRight[i] = mixRight[i]! + x * gr;
-        const y = x * g;
-        const magnitude = y < 0 ? -y : y;
-        if (magnitude > peak) peak = magnitude;
-        sumSquares += y * y;
-      }
+      this.mixer.mixMonoStrip(n);
     } else {
       // Stereo: width on mid/side first, then balance; `leftEnd`/`rightEnd` are balance gains.
       const widthEnd = current[index.width]! / 100;
       const widthStart = reset ? widthEnd : this.stripWidths[s]!;
       this.stripWidths[s] = widthEnd;
-      const stepWidth = (widthEnd - widthStart) * inverseFrames;
-      let w = widthStart;
-      for (let i = 0; i < n; i++) {
-        g += stepGain;
-        gl += stepLeft;
-        gr += stepRight;
-        w += stepWidth;
-        const l = left[i]!;
-        const r = this.stripRight[i]!;
-        const mid = 0.5 * (l + r);
-        const side = 0.5 * (l - r) * w;
-        const yl = (mid + side) * g;
-        const yr = (mid - side) * g;
-        mixLeft[i] = mixLeft[i]! + (mid + side) * gl;
-        mixRight[i] = mixRight[i]! + (mid - side) * gr;
-        const ml = yl < 0 ? -yl : yl;
-        const mr = yr < 0 ? -yr : yr;
-        if (ml > peak) peak = ml;
-        if (mr > peak) peak = mr;
-        sumSquares += 0.5 * (yl * yl + yr * yr);
-      }
+      p[MixSlot.width] = widthStart;
+      p[MixSlot.widthStep] = (widthEnd - widthStart) * inverseFrames;
+      this.mixer.mixStereoStrip(n);
     }
+    const peak = p[MixSlot.peak]!;
+    const sumSquares = p[MixSlot.sumSquares]!;
     this.blockPeak[s] = peak;
     this.blockSumSquares[s] = sumSquares;
   }
@@ -494,23 +468,16 @@ export class ConsoleGraph {
   }
 
   /** Audio thread: adds the strip to aux `a`'s bus, ramping the gains held in `sendRamp`. */
-  private addSend(a: number, stereo: boolean, n: number): void {
+  private addSend(a: number, stereo: boolean, n: number, inverseFrames: number): void {
     const ramp = this.sendRamp;
-    const busLeft = this.auxLeft[a]!;
-    const busRight = this.auxRight[a]!;
-    const left = this.stripLeft;
-    const right = stereo ? this.stripRight : this.stripLeft;
-    const inverseFrames = n > 0 ? 1 / n : 0;
-    let gl = ramp[0]!;
-    let gr = ramp[2]!;
-    const stepLeft = (ramp[1]! - gl) * inverseFrames;
-    const stepRight = (ramp[3]! - gr) * inverseFrames;
-    for (let i = 0; i < n; i++) {
-      gl += stepLeft;
-      gr += stepRight;
-      busLeft[i] = busLeft[i]! + left[i]! * gl;
-      busRight[i] = busRight[i]! + right[i]! * gr;
-    }
+    const p = this.mixer.params;
+    const gl = ramp[0]!;
+    const gr = ramp[2]!;
+    p[RampSlot.left] = gl;
+    p[RampSlot.leftStep] = (ramp[1]! - gl) * inverseFrames;
+    p[RampSlot.right] = gr;
+    p[RampSlot.rightStep] = (ramp[3]! - gr) * inverseFrames;
+    this.mixer.addSend(a, stereo, n);
   }
 
   private processAux(a: number, n: number, reset: boolean): void {
@@ -525,24 +492,12 @@ export class ConsoleGraph {
     const gainEnd = (levelDb <= SILENCE_DB ? 0 : Math.pow(10, levelDb / 20)) * (1 - current[index.mute]!);
     const gainStart = reset ? gainEnd : this.auxGains[a]!;
     this.auxGains[a] = gainEnd;
-    const step = n > 0 ? (gainEnd - gainStart) / n : 0;
-    let g = gainStart;
-    let peak = 0;
-    let sumSquares = 0;
-    const mixLeft = this.mixLeft;
-    const mixRight = this.mixRight;
-    for (let i = 0; i < n; i++) {
-      g += step;
-      const l = left[i]! * g;
-      const r = right[i]! * g;
-      mixLeft[i] = mixLeft[i]! + l;
-      mixRight[i] = mixRight[i]! + r;
-      const ml = l < 0 ? -l : l;
-      const mr = r < 0 ? -r : r;
-      if (ml > peak) peak = ml;
-      if (mr > peak) peak = mr;
-      sumSquares += 0.5 * (l * l + r * r);
-    }
+    const p = this.mixer.params;
+    p[MixSlot.gain] = gainStart;
+    p[MixSlot.gainStep] = n > 0 ? (gainEnd - gainStart) / n : 0;
+    this.mixer.mixReturn(a, n);
+    const peak = p[MixSlot.peak]!;
+    const sumSquares = p[MixSlot.sumSquares]!;
     const slot = this.stripCount + a;
     this.blockPeak[slot] = peak;
     this.blockSumSquares[slot] = sumSquares;
@@ -564,17 +519,13 @@ export class ConsoleGraph {
     const rightStart = reset ? rightEnd : this.masterGains[1]!;
     this.masterGains[0] = leftEnd;
     this.masterGains[1] = rightEnd;
+    const p = this.mixer.params;
     if (leftStart !== 1 || leftEnd !== 1 || rightStart !== 1 || rightEnd !== 1) {
-      const stepLeft = (leftEnd - leftStart) * inverseFrames;
-      const stepRight = (rightEnd - rightStart) * inverseFrames;
-      let gl = leftStart;
-      let gr = rightStart;
-      for (let i = 0; i < n; i++) {
-        gl += stepLeft;
-        gr += stepRight;
-        left[i] = left[i]! * gl;
-        right[i] = right[i]! * gr;
-      }
+      p[RampSlot.left] = leftStart;
+      p[RampSlot.leftStep] = (leftEnd - leftStart) * inverseFrames;
+      p[RampSlot.right] = rightStart;
+      p[RampSlot.rightStep] = (rightEnd - rightStart) * inverseFrames;
+      this.mixer.rampMix(n);
     }
 
     const order = current[index.chainOrder]! | 0;
@@ -590,31 +541,21 @@ export class ConsoleGraph {
     const outputEnd = Math.pow(10, outputDb / 20);
     const outputStart = reset ? outputEnd : this.masterGains[2]!;
     this.masterGains[2] = outputEnd;
-    let peakLeft = 0;
-    let peakRight = 0;
-    let sumLeft = 0;
-    let sumRight = 0;
-    const step = (outputEnd - outputStart) * inverseFrames;
-    let g = outputStart;
     if (outputStart !== 1 || outputEnd !== 1) {
-      for (let i = 0; i < n; i++) {
-        g += step;
-        left[i] = left[i]! * g;
-        right[i] = right[i]! * g;
-      }
+      const step = (outputEnd - outputStart) * inverseFrames;
+      p[RampSlot.left] = outputStart;
+      p[RampSlot.leftStep] = step;
+      p[RampSlot.right] = outputStart;
+      p[RampSlot.rightStep] = step;
+      this.mixer.rampMix(n);
     }
     this.outputStage.update(current, index.dither);
     this.outputStage.process(left, right, n);
-    for (let i = 0; i < n; i++) {
-      const l = left[i]!;
-      const r = right[i]!;
-      const ml = l < 0 ? -l : l;
-      const mr = r < 0 ? -r : r;
-      if (ml > peakLeft) peakLeft = ml;
-      if (mr > peakRight) peakRight = mr;
-      sumLeft += l * l;
-      sumRight += r * r;
-    }
+    this.mixer.mixStats(n);
+    const peakLeft = p[MixSlot.peak]!;
+    const peakRight = p[MixSlot.peakRight]!;
+    const sumLeft = p[MixSlot.sumLeft]!;
+    const sumRight = p[MixSlot.sumRight]!;
     const slot = this.stripCount + this.auxCount;
     this.blockPeak[slot] = peakLeft;
     this.blockPeak[slot + 1] = peakRight;
@@ -627,6 +568,13 @@ export class ConsoleGraph {
     const right = this.mixRight;
     if (outputChannels === 1) {
       for (let i = 0; i < n; i++) output[i] = 0.5 * (left[i]! + right[i]!);
+      return;
+    }
+    if (outputChannels === 2) {
+      for (let i = 0; i < n; i++) {
+        output[2 * i] = left[i]!;
+        output[2 * i + 1] = right[i]!;
+      }
       return;
     }
     for (let i = 0, base = 0; i < n; i++, base += outputChannels) {
