@@ -12,8 +12,15 @@
  * the one-pole then runs with (release - hold), so the release time keeps its definition exactly
  * (hold, then exponential: 63.2 % is reached at `release`). Mean-square (RMS) detection has no
  * hold; its 10 ms averaging window adds to both times.
+ *
+ * Where it runs: the processors give the core a view on their dynamics kernel's memory
+ * (engine/wasm/dynamics.wat, $dynGains) and the kernel computes the gains, with the same
+ * arithmetic except ln/exp (within 1 ulp of Math.log/Math.exp) and the one-pole inside a run of
+ * one target (closed form): gains within 1e-11 dB. The core computes the coefficients
+ * (configure); `computeGains` is the scalar reference the tests hold the kernel to.
  */
 import { DENORMAL_FLUSH } from '../processors/block-processor.ts';
+import { DynamicsSlot, initDynamicsSlots } from '../wasm/dynamics-kernel.ts';
 import { compressorGainReductionDb } from './gain-computer.ts';
 
 /** Offsets of the six consecutive values `configure` reads (the processors' parameter order). */
@@ -41,23 +48,30 @@ const DB_TO_LN = Math.LN10 / 20;
  */
 const SINE_CREST_DB = 10 * Math.log10(2);
 
-// settings slots
-const THRESHOLD = 0;
-const SLOPE = 1;
-const KNEE = 2;
-const KNEE_START = 3;
-const ATTACK_COEF = 4;
-const RELEASE_COEF = 5;
-const MAKEUP = 6;
-const LEVEL_SCALE = 7;
-const LEVEL_OFFSET = 8;
-const RAMP_STEP = 9;
-const SETTINGS = 10;
-// state slots
-const GAIN_REDUCTION = 0;
-const MAKEUP_NOW = 1;
-const RAMP = 2;
-const STATE = 3;
+// Slots of the core's Float64Array: the dynamics kernel's shared settings block
+// (dynamics-kernel.ts, DynamicsSlot), then the compressor's curve.
+const ATTACK_COEF = DynamicsSlot.attack;
+const RELEASE_COEF = DynamicsSlot.release;
+const RAMP_STEP = DynamicsSlot.rampStep;
+const RAMP_TARGET = DynamicsSlot.rampTarget;
+const GAIN_REDUCTION = DynamicsSlot.state;
+const RAMP = DynamicsSlot.ramp;
+const MAX_GAIN_REDUCTION = DynamicsSlot.maxState;
+const MAKEUP = DynamicsSlot.makeup;
+const MAKEUP_NOW = DynamicsSlot.makeupNow;
+const LAST_LEVEL = DynamicsSlot.lastLevel;
+const THRESHOLD = DynamicsSlot.curve;
+const SLOPE = DynamicsSlot.curve + 1;
+const KNEE = DynamicsSlot.curve + 2;
+const KNEE_START = DynamicsSlot.curve + 3;
+const LEVEL_SCALE = DynamicsSlot.curve + 4;
+const LEVEL_OFFSET = DynamicsSlot.curve + 5;
+/** The knee's derived values the kernel reads: W/2, 2W, -W. */
+const HALF_KNEE = DynamicsSlot.curve + 6;
+const TWO_KNEE = DynamicsSlot.curve + 7;
+const NEG_KNEE = DynamicsSlot.curve + 8;
+/** Doubles a core needs (the kernel's power tables may follow: dynamicsBlockSlots). */
+export const CORE_SLOTS = DynamicsSlot.tables;
 // cache slots: the values the settings were derived from
 const SEEN_THRESHOLD = 0;
 const SEEN_RATIO = 1;
@@ -69,19 +83,26 @@ const SEEN = 6;
 
 export class CompressorCore {
   /** Largest gain reduction (dB, positive = reduction) of the last block, for the meters. */
-  readonly gainReductionDb = new Float64Array(1);
+  readonly gainReductionDb: Float64Array;
   private readonly sampleRate: number;
-  private readonly settings = new Float64Array(SETTINGS);
-  private readonly state = new Float64Array(STATE);
+  /** Settings, state and outputs (see the slot list); kernel memory when the kernel runs it. */
+  private readonly slots: Float64Array;
   private readonly seen = new Float64Array(SEEN).fill(Number.NaN);
   /** Peak-hold window the detector must use (samples; 0 in mean-square mode). */
   private hold = 0;
   private enabled = 1;
 
-  constructor(sampleRate: number) {
+  /**
+   * `slots`: at least CORE_SLOTS doubles to keep settings and state in, e.g. a view on a
+   * dynamics kernel's memory (dynamicsBlockSlots long) so that the kernel computes the gains
+   * (dynamics-kernel.ts); by default its own array.
+   */
+  constructor(sampleRate: number, slots: Float64Array = new Float64Array(CORE_SLOTS)) {
+    if (slots.length < CORE_SLOTS) throw new RangeError(`a compressor core needs ${CORE_SLOTS} slots`);
     this.sampleRate = sampleRate;
-    this.settings[RAMP_STEP] = 1000 / (BYPASS_RAMP_MS * sampleRate);
-    this.state[RAMP] = 1;
+    this.slots = slots;
+    this.gainReductionDb = slots.subarray(MAX_GAIN_REDUCTION, MAX_GAIN_REDUCTION + 1);
+    initDynamicsSlots(slots, 1000 / (BYPASS_RAMP_MS * sampleRate));
   }
 
   /** Peak-hold window (samples) for the detector in front of this core. */
@@ -96,7 +117,7 @@ export class CompressorCore {
    * Audio thread: allocates nothing, never throws.
    */
   configure(values: Float64Array, offset: number, level: number, enabled: number): void {
-    const s = this.settings;
+    const s = this.slots;
     const seen = this.seen;
     const threshold = values[offset + CORE_THRESHOLD]!;
     const ratio = values[offset + CORE_RATIO]!;
@@ -111,14 +132,19 @@ export class CompressorCore {
       const peak = level === LEVEL_PEAK;
       s[THRESHOLD] = threshold;
       s[KNEE] = kneeDb;
+      s[HALF_KNEE] = kneeDb / 2;
+      s[TWO_KNEE] = 2 * kneeDb;
+      s[NEG_KNEE] = -kneeDb;
       s[LEVEL_SCALE] = (peak ? 20 : 10) / Math.LN10;
       s[LEVEL_OFFSET] = peak ? 0 : SINE_CREST_DB;
       // Detector value below which the curve gives no reduction: skips the log there.
       s[KNEE_START] = Math.exp((threshold - kneeDb / 2 - s[LEVEL_OFFSET]) / s[LEVEL_SCALE]);
+      s[LAST_LEVEL] = Number.NaN;
     }
     if (ratio !== seen[SEEN_RATIO]) {
       seen[SEEN_RATIO] = ratio;
       s[SLOPE] = 1 - 1 / Math.max(1, ratio);
+      s[LAST_LEVEL] = Number.NaN;
     }
     if (attack !== seen[SEEN_ATTACK]) {
       seen[SEEN_ATTACK] = attack;
@@ -138,27 +164,30 @@ export class CompressorCore {
     seen[SEEN_LEVEL] = level;
     s[MAKEUP] = values[offset + CORE_MAKEUP]!;
     this.enabled = enabled === 0 ? 0 : 1;
-    if (this.enabled === 0 && this.state[RAMP] === 0) {
+    s[RAMP_TARGET] = this.enabled;
+    if (this.enabled === 0 && s[RAMP] === 0) {
       // Fully bypassed: start clean when switched back on.
-      this.state[GAIN_REDUCTION] = 0;
-      this.state[MAKEUP_NOW] = s[MAKEUP];
-      this.gainReductionDb[0] = 0;
+      s[GAIN_REDUCTION] = 0;
+      s.copyWithin(MAKEUP_NOW, MAKEUP, MAKEUP + 1);
+      s[MAX_GAIN_REDUCTION] = 0;
     }
   }
 
   /** True while bypassed and the crossfade has finished: the gains would all be 1. */
   isIdle(): boolean {
-    return this.enabled === 0 && this.state[RAMP] === 0;
+    return this.enabled === 0 && this.slots[RAMP] === 0;
   }
 
   /**
    * levels (detector values: amplitude or mean square, see configure) -> linear gains to multiply
    * the signal with, make-up and bypass crossfade included; make-up changes are ramped across
-   * the block. `gains` may be `levels`. Audio thread: allocates nothing, never throws.
+   * the block. `gains` may be `levels`. The scalar reference of the dynamics kernel's $compGains
+   * (which the processors run; the tests hold the two together). Audio thread: allocates
+   * nothing, never throws.
    */
   computeGains(levels: Float64Array, gains: Float64Array, frames: number): void {
-    const s = this.settings;
-    const st = this.state;
+    const s = this.slots;
+    const st = s;
     const threshold = s[THRESHOLD]!;
     const slope = s[SLOPE]!;
     const knee = s[KNEE]!;
@@ -206,14 +235,19 @@ export class CompressorCore {
     st[GAIN_REDUCTION] = gr < DENORMAL_FLUSH ? 0 : gr;
     st[MAKEUP_NOW] = s[MAKEUP]!;
     st[RAMP] = ramp;
-    this.gainReductionDb[0] = maxGr;
+    s[MAX_GAIN_REDUCTION] = maxGr;
   }
 
-  /** Clears the ballistics (no reduction) and finishes any crossfade. Allocates nothing. */
+  /**
+   * Clears the ballistics (no reduction) and finishes any crossfade. Allocates nothing, even
+   * before V8 optimises it (rarely called, so often interpreted): the make-up is copied within
+   * the array, never read into a JavaScript number (which the interpreter would box).
+   */
   reset(): void {
-    this.state[GAIN_REDUCTION] = 0;
-    this.state[MAKEUP_NOW] = this.settings[MAKEUP]!;
-    this.state[RAMP] = this.enabled;
-    this.gainReductionDb[0] = 0;
+    const s = this.slots;
+    s[GAIN_REDUCTION] = 0;
+    s.copyWithin(MAKEUP_NOW, MAKEUP, MAKEUP + 1);
+    s[RAMP] = this.enabled;
+    s[MAX_GAIN_REDUCTION] = 0;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Static curves of the dynamics processors, in dB: input level -> gain change. Pure functions of
- * doubles, small enough that V8 inlines them into the per-sample loops that call them (the
- * allocation tests of the compressor, gate and multiband prove no boxing happens); the panel
- * uses the same functions to draw the curves.
+ * doubles, small enough that V8 inlines them into the per-sample loops that call them
+ * (CompressorCore.computeGains, the scalar reference); the panel uses the same functions to draw
+ * the curves. The processors evaluate the same formulas in the dynamics kernel
+ * (engine/wasm/dynamics.wat, $targets), held to these by the tests.
  *
  * Compressor: the soft-knee gain computer of Giannoulis, Massberg and Reiss, "Digital dynamic
  * range compressor design: a tutorial and analysis", JAES 60(6), 2012, eq. 4 (quadratic knee):

@@ -10,6 +10,10 @@
  *
  * Unlike RunningMaximum (the limiter's look-ahead hold) the window can change while running
  * without losing the history: the compressor's hold follows its release time.
+ *
+ * The gate, compressor and multiband run the dynamics kernel's hold (engine/wasm/dynamics.wat,
+ * $hold: segment suffix/prefix maxima, constant work per sample), tested equal to this class bit
+ * for bit; this class is the reference and stays for scalar uses.
  */
 export class PeakHold {
   readonly maxWindow: number;

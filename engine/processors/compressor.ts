@@ -15,6 +15,14 @@
  *   both modes. The 10 ms window adds to attack and release.
  *
  * Attack/release are the times to cover 1 - 1/e (63.2 %) of a step in gain reduction (dB).
+ *
+ * Runs in the dynamics kernel (engine/wasm/dynamics.wat): side-chain filter, detector, hold,
+ * CompressorCore's gain computer and the multiply in one call per block, with the scalar
+ * arithmetic except ln/exp (within 1 ulp of Math.log/Math.exp) and the one-pole inside a run of
+ * one target (closed form): gains within 1e-11 dB of CompressorCore.computeGains, and the tests
+ * find the float32 output identical to the scalar processor's. Below the knee at rest, or on a
+ * steady level with the gain reduction settled, no ln/exp runs and the block is multiplied by
+ * one constant (or left as it is when that is exactly 1).
  */
 import {
   DESIGN_ARGS,
@@ -25,9 +33,22 @@ import {
   BUTTERWORTH_Q,
   designBiquad,
 } from '../dsp/biquad-design.ts';
-import { runBiquad32To64 } from '../dsp/biquad-filter.ts';
 import { CompressorCore, LEVEL_MEAN_SQUARE, LEVEL_PEAK, MAX_HOLD_MS } from '../dsp/compressor-core.ts';
-import { PeakHold } from '../dsp/peak-hold.ts';
+import {
+  COMPRESS_HIGH_PASS,
+  COMPRESS_MEAN_SQUARE,
+  COMPRESS_STEREO,
+  copyIn,
+  copyOut,
+  Descriptor,
+  dynamicsBlockSlots,
+  instantiateDynamics,
+  KernelHold,
+  KernelLayout,
+  layoutHold,
+  PADDING_FRAMES,
+  type DynamicsExports,
+} from '../wasm/dynamics-kernel.ts';
 import { DENORMAL_FLUSH } from './block-processor.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
@@ -163,9 +184,15 @@ export function compressorDefaults(): Float64Array {
   return Float64Array.from(COMPRESSOR_PARAMS, (param) => param.default);
 }
 
-// state slots: TDF-II state of the sidechain high-pass per channel, then the RMS one-poles.
-const HPF_STATE = 0;
-const MEAN_SQUARE = 4;
+// Detector slots (f64, kernel memory; dynamics.wat, $sideChain): the
+// side-chain high-pass coefficients, the mean-square coefficient, the flush threshold, then the
+// high-pass state (s1 left/right, s2 left/right) and the mean squares (left, right).
+const HPF_COEFFICIENTS = 0;
+const MEAN_SQUARE_COEF = 5;
+const FLUSH = 6;
+const HPF_STATE = 8;
+const MEAN_SQUARE = 12;
+const DETECTOR_SLOTS = 14;
 
 export class Compressor implements BlockProcessor {
   readonly latencyFrames = 0;
@@ -173,31 +200,62 @@ export class Compressor implements BlockProcessor {
   /** Largest gain reduction (dB, positive = reduction) of the last block, for the meters. */
   readonly gainReductionDb: Float64Array;
   private readonly core: CompressorCore;
-  private readonly detector: PeakHold;
-  private readonly sidechainLeft: Float64Array;
-  private readonly sidechainRight: Float64Array;
-  private readonly levels: Float64Array;
-  private readonly hpfCoefficients = new Float64Array(5);
+  private readonly maxBlockFrames: number;
+  private readonly kernel: DynamicsExports['compress'];
+  private readonly descriptor: number;
+  private readonly hold: KernelHold;
+  /** High-pass and mean-square coefficients and state (see the slot list), in kernel memory. */
+  private readonly detector: Float64Array;
+  /** The block's channels in kernel memory. */
+  private readonly inputLeft: Float32Array;
+  private readonly inputRight: Float32Array;
+  /** The kernel's answer: 1 when it changed the block. */
+  private readonly changed: Int32Array;
   private readonly hpfArgs = new Float64Array(DESIGN_ARGS);
-  private readonly state = new Float64Array(6);
   /** Sidechain HPF frequency the coefficients were designed for (NaN: never). */
   private readonly seen = new Float64Array([Number.NaN]);
-  private readonly meanSquareCoef: number;
   private hpfOn = false;
   private rms = false;
   private idle = false;
 
   constructor(sampleRate: number, maxBlockFrames: number, channels: 1 | 2) {
     this.channels = channels;
-    this.core = new CompressorCore(sampleRate);
+    const frames = Math.max(1, maxBlockFrames);
+    this.maxBlockFrames = frames;
+    const layout = new KernelLayout();
+    const descriptor = layout.take(Descriptor.bytes);
+    const left = layout.take((frames + PADDING_FRAMES) * 4);
+    const right = layout.take((frames + PADDING_FRAMES) * 4);
+    const levels = layout.take((frames + PADDING_FRAMES) * 8);
+    const scratch = layout.take((frames + PADDING_FRAMES) * 8);
+    const ramps = layout.take((frames + PADDING_FRAMES) * 8);
+    const detector = layout.take(DETECTOR_SLOTS * 8);
+    const coreSlots = dynamicsBlockSlots(frames);
+    const core = layout.take(coreSlots * 8);
+    const hold = layoutHold(layout, Math.ceil((MAX_HOLD_MS * sampleRate) / 1000) + 1);
+    const { exports, buffer } = instantiateDynamics(layout);
+    this.kernel = exports.compress;
+    this.descriptor = descriptor;
+    const addresses = new Int32Array(buffer, descriptor, Descriptor.bytes / 4);
+    addresses[Descriptor.left / 4] = left;
+    addresses[Descriptor.right / 4] = right;
+    addresses[Descriptor.levels / 4] = levels;
+    addresses[Descriptor.scratch / 4] = scratch;
+    addresses[Descriptor.ramps / 4] = ramps;
+    addresses[Descriptor.settings / 4] = core;
+    addresses[Descriptor.hold / 4] = hold.state;
+    addresses[Descriptor.detector / 4] = detector;
+    this.changed = addresses.subarray(Descriptor.changed / 4, Descriptor.changed / 4 + 1);
+    this.core = new CompressorCore(sampleRate, new Float64Array(buffer, core, coreSlots));
     this.gainReductionDb = this.core.gainReductionDb;
-    this.detector = new PeakHold(Math.ceil((MAX_HOLD_MS * sampleRate) / 1000) + 1);
-    this.sidechainLeft = new Float64Array(maxBlockFrames);
-    this.sidechainRight = new Float64Array(maxBlockFrames);
-    this.levels = new Float64Array(maxBlockFrames);
+    this.hold = new KernelHold(buffer, hold);
+    this.detector = new Float64Array(buffer, detector, DETECTOR_SLOTS);
+    this.detector[MEAN_SQUARE_COEF] = 1 - Math.exp(-1000 / (RMS_WINDOW_MS * sampleRate));
+    this.detector[FLUSH] = DENORMAL_FLUSH;
+    this.inputLeft = new Float32Array(buffer, left, frames);
+    this.inputRight = new Float32Array(buffer, right, frames);
     this.hpfArgs[DESIGN_SAMPLE_RATE] = sampleRate;
     this.hpfArgs[DESIGN_Q] = BUTTERWORTH_Q;
-    this.meanSquareCoef = 1 - Math.exp(-1000 / (RMS_WINDOW_MS * sampleRate));
     this.update(compressorDefaults(), 0);
   }
 
@@ -209,118 +267,55 @@ export class Compressor implements BlockProcessor {
     if (rms !== this.rms) {
       // The mean square restarts from silence; the peak hold from scratch.
       this.rms = rms;
-      this.state[MEAN_SQUARE] = 0;
-      this.state[MEAN_SQUARE + 1] = 0;
-      this.detector.reset();
+      this.detector[MEAN_SQUARE] = 0;
+      this.detector[MEAN_SQUARE + 1] = 0;
+      this.hold.reset();
     }
-    this.detector.setWindow(this.core.holdFrames);
+    this.hold.setWindow(this.core.holdFrames);
     const hpf = values[base + CompressorParam.sidechainHpf]!;
     if (hpf !== this.seen[0]) {
       this.seen[0] = hpf;
       const on = hpf > SIDECHAIN_HPF_OFF_HZ;
-      if (on && !this.hpfOn) this.state.fill(0, HPF_STATE, HPF_STATE + 4);
+      if (on && !this.hpfOn) this.detector.fill(0, HPF_STATE, HPF_STATE + 4);
       this.hpfOn = on;
       if (on) {
         this.hpfArgs[DESIGN_FREQUENCY] = hpf;
-        designBiquad(BiquadKind.highpass, this.hpfArgs, 0, this.hpfCoefficients, 0);
+        designBiquad(BiquadKind.highpass, this.hpfArgs, 0, this.detector, HPF_COEFFICIENTS);
       }
     }
   }
 
   /** Audio thread: compresses `frames` frames in place. Allocates nothing, never throws. */
   process(left: Float32Array, right: Float32Array, frames: number): void {
-    const core = this.core;
-    if (core.isIdle()) {
+    if (this.core.isIdle()) {
       this.idle = true;
       return;
     }
     if (this.idle) {
       // Switched back on: forget levels from before the bypass.
       this.idle = false;
-      this.detector.reset();
-      this.state.fill(0);
+      this.hold.reset();
+      this.detector.fill(0, HPF_STATE, DETECTOR_SLOTS);
     }
+    const n = frames < this.maxBlockFrames ? frames : this.maxBlockFrames;
     const stereo = this.channels === 2;
-    const levels = this.levels;
-    const state = this.state;
-    if (this.hpfOn) {
-      runBiquad32To64(this.hpfCoefficients, 0, state, HPF_STATE, left, this.sidechainLeft, frames);
-      if (stereo)
-        runBiquad32To64(this.hpfCoefficients, 0, state, HPF_STATE + 2, right, this.sidechainRight, frames);
-      this.detect(this.sidechainLeft, this.sidechainRight, frames);
-    } else {
-      this.detectInput(left, right, frames);
-    }
-    core.computeGains(levels, levels, frames);
-    for (let i = 0; i < frames; i++) left[i] = left[i]! * levels[i]!;
-    if (stereo) for (let i = 0; i < frames; i++) right[i] = right[i]! * levels[i]!;
+    copyIn(left, this.inputLeft, n);
+    if (stereo) copyIn(right, this.inputRight, n);
+    const flags =
+      (stereo ? COMPRESS_STEREO : 0) |
+      (this.rms ? COMPRESS_MEAN_SQUARE : 0) |
+      (this.hpfOn ? COMPRESS_HIGH_PASS : 0);
+    this.kernel(this.descriptor, n, flags);
+    if (this.changed[0] === 0) return;
+    copyOut(this.inputLeft, left, n);
+    if (stereo) copyOut(this.inputRight, right, n);
   }
 
   /** Clears filter, detector and ballistics state. Allocates nothing. */
   reset(): void {
-    this.state.fill(0);
-    this.detector.reset();
+    this.detector.fill(0, HPF_STATE, DETECTOR_SLOTS);
+    this.hold.reset();
     this.core.reset();
-  }
-
-  // Detector over the high-passed sidechain (Float64). Two copies (Float64/Float32 sources) keep
-  // each loop monomorphic.
-  private detect(left: Float64Array, right: Float64Array, frames: number): void {
-    const levels = this.levels;
-    const stereo = this.channels === 2;
-    if (this.rms) {
-      const state = this.state;
-      const k = this.meanSquareCoef;
-      let msL = state[MEAN_SQUARE]!;
-      let msR = state[MEAN_SQUARE + 1]!;
-      for (let i = 0; i < frames; i++) {
-        const l = left[i]!;
-        msL += k * (l * l - msL);
-        if (stereo) {
-          const r = right[i]!;
-          msR += k * (r * r - msR);
-        }
-        levels[i] = msL > msR ? msL : msR;
-      }
-      state[MEAN_SQUARE] = msL < DENORMAL_FLUSH ? 0 : msL;
-      state[MEAN_SQUARE + 1] = msR < DENORMAL_FLUSH ? 0 : msR;
-      return;
-    }
-    if (stereo) {
-      for (let i = 0; i < frames; i++) levels[i] = Math.max(Math.abs(left[i]!), Math.abs(right[i]!));
-    } else {
-      for (let i = 0; i < frames; i++) levels[i] = Math.abs(left[i]!);
-    }
-    this.detector.process(levels, frames);
-  }
-
-  private detectInput(left: Float32Array, right: Float32Array, frames: number): void {
-    const levels = this.levels;
-    const stereo = this.channels === 2;
-    if (this.rms) {
-      const state = this.state;
-      const k = this.meanSquareCoef;
-      let msL = state[MEAN_SQUARE]!;
-      let msR = state[MEAN_SQUARE + 1]!;
-      for (let i = 0; i < frames; i++) {
-        const l = left[i]!;
-        msL += k * (l * l - msL);
-        if (stereo) {
-          const r = right[i]!;
-          msR += k * (r * r - msR);
-        }
-        levels[i] = msL > msR ? msL : msR;
-      }
-      state[MEAN_SQUARE] = msL < DENORMAL_FLUSH ? 0 : msL;
-      state[MEAN_SQUARE + 1] = msR < DENORMAL_FLUSH ? 0 : msR;
-      return;
-    }
-    if (stereo) {
-      for (let i = 0; i < frames; i++) levels[i] = Math.max(Math.abs(left[i]!), Math.abs(right[i]!));
-    } else {
-      for (let i = 0; i < frames; i++) levels[i] = Math.abs(left[i]!);
-    }
-    this.detector.process(levels, frames);
   }
 }
 

@@ -2,15 +2,51 @@
  * Channel compressor against analytic expectations written out here: the soft-knee static curve
  * of Giannoulis, Massberg and Reiss (JAES 2012) on steady sines, attack/release as the time to
  * cover 1 - 1/e of a gain-reduction step (measured from output/input), the sidechain high-pass,
- * bypass, no allocation while parameters change, no subnormal state after a burst.
+ * bypass, no allocation while parameters change, no subnormal state after a burst. The
+ * WebAssembly dynamics kernel that runs it against the scalar JavaScript it replaced (written out
+ * here: PeakHold, CompressorCore.computeGains with Math.log/Math.exp, the detectors): its ln and
+ * exp against Math.log/Math.exp, its gains against computeGains, the processor's output
+ * against the scalar processor's.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  BiquadKind,
+  BUTTERWORTH_Q,
+  DESIGN_ARGS,
+  DESIGN_FREQUENCY,
+  DESIGN_Q,
+  DESIGN_SAMPLE_RATE,
+  designBiquad,
+} from '../../../engine/dsp/biquad-design.ts';
+import { runBiquad32To64 } from '../../../engine/dsp/biquad-filter.ts';
+import {
+  CORE_ATTACK,
+  CORE_KNEE,
+  CORE_MAKEUP,
+  CORE_RATIO,
+  CORE_RELEASE,
+  CORE_THRESHOLD,
+  CompressorCore,
+  LEVEL_MEAN_SQUARE,
+  LEVEL_PEAK,
+  MAX_HOLD_MS,
+} from '../../../engine/dsp/compressor-core.ts';
+import { PeakHold } from '../../../engine/dsp/peak-hold.ts';
+import {
   COMPRESSOR_PARAMS,
   Compressor,
   compressorParamIndex,
+  RMS_WINDOW_MS,
 } from '../../../engine/processors/compressor.ts';
+import {
+  DynamicsSlot,
+  dynamicsBlockSlots,
+  initDynamicsSlots,
+  instantiateDynamics,
+  KernelLayout,
+  PADDING_FRAMES,
+} from '../../../engine/wasm/dynamics-kernel.ts';
 import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
@@ -322,4 +358,358 @@ describe('Compressor', () => {
       console.log(`compressor (${name}, stereo): ${ns.toFixed(1)} ns per frame`);
     }
   });
+
+  it("kernel ln and exp stay within 1 ulp of Math.log and Math.exp over the processors' ranges", () => {
+    // (ln within 2 % of 1, where it is a difference of two terms: 1 ulp or 2.5e-18 absolute.)
+    // ln: detector levels, peak (float32 magnitudes, 1e-45 .. 3.4e38) and mean square (their
+    // squares); exp: gain arguments ln(10)/20 (make-up - reduction), -700 .. +2.8 (the
+    // compressor's targets are capped at 6000 dB, -690). Dense near 1 and 0, where cancellation
+    // would show.
+    const N = 4096;
+    const layout = new KernelLayout();
+    const slotsAt = layout.take(dynamicsBlockSlots(N) * 8);
+    const a = layout.take((N + PADDING_FRAMES) * 8);
+    const b = layout.take((N + PADDING_FRAMES) * 8);
+    const ramps = layout.take((N + PADDING_FRAMES) * 8);
+    const { exports, buffer } = instantiateDynamics(layout);
+    const slots = new Float64Array(buffer, slotsAt, dynamicsBlockSlots(N));
+    const first = new Float64Array(buffer, a, N);
+    const second = new Float64Array(buffer, b, N);
+    const random = seededRandom(3);
+    const ulp = (x: number): number => 2 ** (Math.floor(Math.log2(Math.abs(x))) - 52);
+    let lnWorstUlp = 0;
+    let lnWorstAbsolute = 0;
+    let lnWorstDb = 0;
+    let lnDiffer = 0;
+    let lnCount = 0;
+    let nearOne = 0;
+    const lnRanges: (() => number)[] = [
+      () => Math.exp(-240 + random() * 420), // 1e-104 .. 1e78
+      () => 0.5 + random() * 1.5,
+      () => 1 + (random() - 0.5) * 1e-6,
+      () => Math.fround(Math.exp(-103 + random() * 191)),
+    ];
+    for (const draw of lnRanges) {
+      for (let round = 0; round < 8; round++) {
+        initDynamicsSlots(slots, 0);
+        const x = Float64Array.from({ length: N }, draw);
+        first.set(x);
+        exports.lnPass(slotsAt, a, b, N);
+        for (let i = 0; i < N; i++) {
+          const reference = Math.log(x[i]!);
+          const error = Math.abs(second[i]! - reference);
+          lnCount++;
+          if (error !== 0) lnDiffer++;
+          lnWorstAbsolute = Math.max(lnWorstAbsolute, error);
+          lnWorstDb = Math.max(lnWorstDb, (20 / Math.LN10) * error);
+          if (Math.abs(x[i]! - 1) < 0.02) {
+            // ln(c) + ln(1 + u) cancels here (c the middle of x's interval): absolute bound.
+            if (error > ulp(reference)) nearOne = Math.max(nearOne, error);
+            expect(error, `ln(${x[i]})`).toBeLessThanOrEqual(Math.max(ulp(reference), 2.5e-18));
+          } else {
+            lnWorstUlp = Math.max(lnWorstUlp, error / ulp(reference));
+            expect(error, `ln(${x[i]})`).toBeLessThanOrEqual(ulp(reference));
+          }
+        }
+      }
+    }
+    let expWorstUlp = 0;
+    let expDiffer = 0;
+    let expCount = 0;
+    const expRanges: (() => number)[] = [
+      () => -700 + random() * 702.8,
+      () => -12 + random() * 14.8,
+      () => (random() - 0.5) * 1e-6,
+    ];
+    for (const draw of expRanges) {
+      for (let round = 0; round < 8; round++) {
+        // attack = release = 0 (the state is the target), scale 1, targets -y: exp(y) in `b`.
+        initDynamicsSlots(slots, 0);
+        slots[DynamicsSlot.gainScale] = 1;
+        const y = Float64Array.from({ length: N }, draw);
+        for (let i = 0; i < N; i++) second[i] = -y[i]!;
+        exports.ballistics(slotsAt, a, b, ramps, N, 0);
+        for (let i = 0; i < N; i++) {
+          const reference = Math.exp(y[i]!);
+          const error = Math.abs(second[i]! - reference);
+          expCount++;
+          if (error !== 0) expDiffer++;
+          expWorstUlp = Math.max(expWorstUlp, error / ulp(reference));
+          expect(error, `exp(${y[i]})`).toBeLessThanOrEqual(ulp(reference));
+          // The gain the processor makes of it: 1 + (g - 1) ramp with ramp 1 here.
+          expect(first[i]).toBe(1 + (second[i]! - 1));
+        }
+      }
+    }
+    console.log(
+      `ln: ${lnCount} values, ${((100 * lnDiffer) / lnCount).toFixed(1)} % differ from Math.log, ` +
+        `worst ${lnWorstUlp.toFixed(2)} ulp (within 2 % of 1, beyond 1 ulp: ${nearOne.toExponential(2)} absolute), ` +
+        `${lnWorstAbsolute.toExponential(2)} absolute = ${lnWorstDb.toExponential(2)} dB of level\n` +
+        `exp: ${expCount} values, ${((100 * expDiffer) / expCount).toFixed(1)} % differ from Math.exp, ` +
+        `worst ${expWorstUlp.toFixed(2)} ulp (${((20 / Math.LN10) * Math.log1p(expWorstUlp * 2 ** -52)).toExponential(2)} dB)`,
+    );
+  });
+
+  it('kernel gains stay within 1e-6 dB of CompressorCore.computeGains (every path, settings moving)', () => {
+    // The same CompressorCore settings code on a kernel settings block and on its own array; the
+    // same held peak or mean-square levels into the kernel's gain stage and into the scalar
+    // computeGains. Blocks of odd sizes; levels steady (the exact constant-gain path), in runs
+    // (the closed-form one-pole) and changing every frame (the recurrence); on/off ramps and
+    // make-up moves.
+    const slotCount = dynamicsBlockSlots(BLOCK);
+    const layout = new KernelLayout();
+    const slotsAt = layout.take(slotCount * 8);
+    const levelsAt = layout.take((BLOCK + PADDING_FRAMES) * 8);
+    const aux = layout.take((BLOCK + PADDING_FRAMES) * 8);
+    const ramps = layout.take((BLOCK + PADDING_FRAMES) * 8);
+    const { exports, buffer } = instantiateDynamics(layout);
+    const kernelCore = new CompressorCore(FS, new Float64Array(buffer, slotsAt, slotCount));
+    const scalarCore = new CompressorCore(FS);
+    const kernelLevels = new Float64Array(buffer, levelsAt, BLOCK);
+    const scalarLevels = new Float64Array(BLOCK);
+    const settings = new Float64Array(6);
+    const hold = new PeakHold(Math.ceil((MAX_HOLD_MS * FS) / 1000) + 1);
+    const random = seededRandom(21);
+    let worstDb = 0;
+    let worstMeterDb = 0;
+    let gains = 0;
+    let identical = 0;
+    let meanSquare = 0;
+    for (let k = 0, t = 0; k < 12_000; k++) {
+      const phase = Math.floor(k / 400) % 6;
+      const level = phase === 3 ? LEVEL_MEAN_SQUARE : LEVEL_PEAK;
+      settings[CORE_THRESHOLD] = -40 + (Math.floor(k / 250) % 6) * 8;
+      settings[CORE_RATIO] = [4, 1.5, 20, 1][Math.floor(k / 700) % 4]!;
+      settings[CORE_KNEE] = [6, 0, 24][Math.floor(k / 550) % 3]!;
+      settings[CORE_ATTACK] = [10, 0.1, 100][Math.floor(k / 900) % 3]!;
+      settings[CORE_RELEASE] = [150, 10, 2000][Math.floor(k / 1100) % 3]!;
+      settings[CORE_MAKEUP] = (Math.floor(k / 300) % 4) * 3 + (k % 600 < 30 ? (k % 30) * 0.1 : 0);
+      const enabled = Math.floor(k / 1300) % 5 === 4 ? 0 : 1;
+      kernelCore.configure(settings, 0, level, enabled);
+      scalarCore.configure(settings, 0, level, enabled);
+      hold.setWindow(kernelCore.holdFrames);
+      const frames = k % 13 === 0 ? 1 + Math.floor(random() * BLOCK) : BLOCK;
+      for (let i = 0; i < frames; i++, t++) {
+        const envelope =
+          phase === 0
+            ? Math.exp(-(t % 12_000) / 1500)
+            : phase === 1
+              ? 0.5
+              : phase === 2
+                ? Math.abs(Math.sin(t / 3000))
+                : phase === 4
+                  ? 0
+                  : 0.1;
+        const x = envelope * (phase === 1 ? Math.sin(t * 0.05) : random() - 0.5);
+        meanSquare += 0.002 * (x * x - meanSquare);
+        scalarLevels[i] = level === LEVEL_PEAK ? Math.abs(x) : meanSquare;
+      }
+      if (level === LEVEL_PEAK) hold.process(scalarLevels, frames);
+      kernelLevels.set(scalarLevels);
+      if (kernelCore.isIdle()) continue;
+      exports.gains(slotsAt, levelsAt, aux, ramps, frames, 0);
+      scalarCore.computeGains(scalarLevels, scalarLevels, frames);
+      for (let i = 0; i < frames; i++) {
+        gains++;
+        if (kernelLevels[i] === scalarLevels[i]) identical++;
+        worstDb = Math.max(worstDb, Math.abs(20 * Math.log10(kernelLevels[i]! / scalarLevels[i]!)));
+      }
+      worstMeterDb = Math.max(
+        worstMeterDb,
+        Math.abs(kernelCore.gainReductionDb[0]! - scalarCore.gainReductionDb[0]!),
+      );
+    }
+    console.log(
+      `kernel vs computeGains: ${gains} gains, ${((100 * identical) / gains).toFixed(1)} % identical, ` +
+        `worst ${worstDb.toExponential(2)} dB; meters within ${worstMeterDb.toExponential(2)} dB`,
+    );
+    expect(gains).toBeGreaterThan(1_000_000);
+    expect(worstDb).toBeLessThan(1e-6);
+    expect(worstMeterDb).toBeLessThan(1e-6);
+  });
+
+  it('processes audio as the scalar compressor did, to the float32 step (peak, rms, HPF, mono)', () => {
+    const results: string[] = [];
+    for (const [name, channels, settings] of [
+      ['peak', 2, {}],
+      ['peak + HPF', 2, { 'sidechain-hpf': 150 }],
+      ['rms', 2, { detection: 1 }],
+      ['rms + HPF', 2, { detection: 1, 'sidechain-hpf': 90 }],
+      ['mono', 1, {}],
+    ] as const) {
+      const kernel = new Compressor(FS, BLOCK, channels);
+      const scalar = new ScalarCompressor(channels);
+      const v = values(settings);
+      const [left, right] = programme(6 * FS, 31);
+      const out = [Float32Array.from(left), Float32Array.from(right)];
+      const ref = [Float32Array.from(left), Float32Array.from(right)];
+      let meter = 0;
+      for (let k = 0, start = 0; start < left.length; k++) {
+        const frames = Math.min(k % 37 === 0 ? 1 + (k % BLOCK) : BLOCK, left.length - start);
+        v[p('threshold')] = -40 + (Math.floor(k / 250) % 5) * 7;
+        v[p('release')] = [150, 10, 2000][Math.floor(k / 600) % 3]!;
+        v[p('knee')] = [6, 0, 24][Math.floor(k / 450) % 3]!;
+        v[p('makeup')] = (Math.floor(k / 300) % 4) * 2;
+        v[p('on')] = Math.floor(k / 700) % 5 === 4 ? 0 : 1;
+        kernel.update(v, 0);
+        scalar.update(v);
+        const end = start + frames;
+        kernel.process(out[0]!.subarray(start, end), out[1]!.subarray(start, end), frames);
+        scalar.process(ref[0]!.subarray(start, end), ref[1]!.subarray(start, end), frames);
+        meter = Math.max(meter, Math.abs(kernel.gainReductionDb[0]! - scalar.gainReductionDb[0]!));
+        start = end;
+      }
+      const { differing, worstSteps } = compareFloat32(out, ref, channels);
+      results.push(
+        `${name}: ${differing} of ${channels * left.length} samples differ (worst ${worstSteps} float32 steps), meters within ${meter.toExponential(2)} dB`,
+      );
+      expect(worstSteps, name).toBeLessThanOrEqual(1);
+      expect(differing, name).toBeLessThan(channels * left.length * 1e-4);
+      expect(meter, name).toBeLessThan(1e-6);
+    }
+    console.log(results.join('\n'));
+  });
 });
+
+/** Deterministic uniform numbers in [0, 1) (xorshift-multiply). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Programme-like stereo: decaying noise bursts, a steady tone, slow swells, near-silence, silence. */
+function programme(length: number, seed: number): [Float32Array, Float32Array] {
+  const random = seededRandom(seed);
+  const left = new Float32Array(length);
+  const right = new Float32Array(length);
+  for (let n = 0; n < length; n++) {
+    const segment = Math.floor(n / 24_000) % 6;
+    const envelope = [Math.exp(-(n % 12_000) / 1500), 0.5, 0.001, Math.abs(Math.sin(n / 3000)), 0, 0.1][
+      segment
+    ]!;
+    left[n] = envelope * (segment === 1 ? Math.sin(n * 0.05) : random() - 0.5);
+    right[n] = envelope * 0.7 * (segment === 1 ? Math.sin(n * 0.031) : random() - 0.5);
+  }
+  return [left, right];
+}
+
+/** Samples that differ, and the largest difference in float32 steps (ulps of the reference). */
+function compareFloat32(
+  out: readonly Float32Array[],
+  ref: readonly Float32Array[],
+  channels: number,
+): { differing: number; worstSteps: number } {
+  let differing = 0;
+  let worstSteps = 0;
+  for (let c = 0; c < channels; c++) {
+    const a = out[c]!;
+    const b = ref[c]!;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      differing++;
+      const step = 2 ** (Math.floor(Math.log2(Math.abs(b[i]!) || 2 ** -149)) - 23);
+      worstSteps = Math.max(worstSteps, Math.abs(a[i]! - b[i]!) / step);
+    }
+  }
+  return { differing, worstSteps };
+}
+
+/**
+ * The channel compressor as it ran before the dynamics kernel, in scalar JavaScript: high-pass
+ * side chain (runBiquad32To64), peak + PeakHold or mean square, CompressorCore.computeGains
+ * (Math.log, Math.exp, the one-pole frame by frame), the multiply. The reference.
+ */
+class ScalarCompressor {
+  readonly core = new CompressorCore(FS);
+  readonly gainReductionDb = this.core.gainReductionDb;
+  private readonly channels: number;
+  private readonly hold = new PeakHold(Math.ceil((MAX_HOLD_MS * FS) / 1000) + 1);
+  private readonly coefficients = new Float64Array(5);
+  private readonly args = new Float64Array(DESIGN_ARGS);
+  /** High-pass state (s1, s2) per channel, then the mean squares. */
+  private readonly state = new Float64Array(6);
+  private readonly sideLeft = new Float64Array(BLOCK);
+  private readonly sideRight = new Float64Array(BLOCK);
+  private readonly levels = new Float64Array(BLOCK);
+  private readonly meanSquareCoef = 1 - Math.exp(-1000 / (RMS_WINDOW_MS * FS));
+  private seenHpf = Number.NaN;
+  private hpfOn = false;
+  private rms = false;
+  private idle = false;
+
+  constructor(channels: number) {
+    this.channels = channels;
+    this.args[DESIGN_SAMPLE_RATE] = FS;
+    this.args[DESIGN_Q] = BUTTERWORTH_Q;
+  }
+
+  update(v: Float64Array): void {
+    const rms = v[p('detection')]! >= 0.5;
+    this.core.configure(v, p('threshold'), rms ? LEVEL_MEAN_SQUARE : LEVEL_PEAK, v[p('on')]! >= 0.5 ? 1 : 0);
+    if (rms !== this.rms) {
+      this.rms = rms;
+      this.state[4] = 0;
+      this.state[5] = 0;
+      this.hold.reset();
+    }
+    this.hold.setWindow(this.core.holdFrames);
+    const hpf = v[p('sidechain-hpf')]!;
+    if (hpf !== this.seenHpf) {
+      this.seenHpf = hpf;
+      const on = hpf > 20;
+      if (on && !this.hpfOn) this.state.fill(0, 0, 4);
+      this.hpfOn = on;
+      if (on) {
+        this.args[DESIGN_FREQUENCY] = hpf;
+        designBiquad(BiquadKind.highpass, this.args, 0, this.coefficients, 0);
+      }
+    }
+  }
+
+  process(left: Float32Array, right: Float32Array, frames: number): void {
+    if (this.core.isIdle()) {
+      this.idle = true;
+      return;
+    }
+    if (this.idle) {
+      this.idle = false;
+      this.hold.reset();
+      this.state.fill(0);
+    }
+    const stereo = this.channels === 2;
+    const levels = this.levels;
+    let l: Float32Array | Float64Array = left;
+    let r: Float32Array | Float64Array = right;
+    if (this.hpfOn) {
+      runBiquad32To64(this.coefficients, 0, this.state, 0, left, this.sideLeft, frames);
+      if (stereo) runBiquad32To64(this.coefficients, 0, this.state, 2, right, this.sideRight, frames);
+      l = this.sideLeft;
+      r = this.sideRight;
+    }
+    if (this.rms) {
+      const k = this.meanSquareCoef;
+      let msL = this.state[4]!;
+      let msR = this.state[5]!;
+      for (let i = 0; i < frames; i++) {
+        msL += k * (l[i]! * l[i]! - msL);
+        if (stereo) msR += k * (r[i]! * r[i]! - msR);
+        levels[i] = msL > msR ? msL : msR;
+      }
+      this.state[4] = msL < 1e-25 ? 0 : msL;
+      this.state[5] = msR < 1e-25 ? 0 : msR;
+    } else {
+      for (let i = 0; i < frames; i++)
+        levels[i] = stereo ? Math.max(Math.abs(l[i]!), Math.abs(r[i]!)) : Math.abs(l[i]!);
+      this.hold.process(levels, frames);
+    }
+    this.core.computeGains(levels, levels, frames);
+    for (let i = 0; i < frames; i++) left[i] = left[i]! * levels[i]!;
+    if (stereo) for (let i = 0; i < frames; i++) right[i] = right[i]! * levels[i]!;
+  }
+}

@@ -2,11 +2,24 @@
  * Gate/expander against its law written out here: below the threshold the attenuation is
  * min(range, (threshold - level)(ratio - 1)) on steady sines; hold measured as the time the gate
  * stays open after the level drops; attack/release as the time to cover 1 - 1/e of an
- * attenuation step; bypass, no allocation while parameters change, no subnormal state.
+ * attenuation step; bypass, no allocation while parameters change, no subnormal state. The
+ * WebAssembly dynamics kernel that runs it against the scalar JavaScript it replaced (written out
+ * here: PeakHold, the law with Math.log, the one-pole frame by frame, Math.exp): its gains, and
+ * the processor's output.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expanderAttenuationDb } from '../../../engine/dsp/gain-computer.ts';
+import { PeakHold } from '../../../engine/dsp/peak-hold.ts';
 import { GATE_PARAMS, Gate, gateParamIndex } from '../../../engine/processors/gate.ts';
+import {
+  DynamicsSlot,
+  dynamicsBlockSlots,
+  initDynamicsSlots,
+  instantiateDynamics,
+  KernelLayout,
+  PADDING_FRAMES,
+} from '../../../engine/wasm/dynamics-kernel.ts';
 import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
@@ -261,4 +274,266 @@ describe('Gate', () => {
     }
     console.log(`gate (stereo): ${ns.toFixed(1)} ns per frame`);
   });
+
+  it("kernel gains stay within 1e-6 dB of the scalar gate's (every path, settings moving)", () => {
+    // The gate's law in the kernel's settings block (dynamics-kernel.ts, DynamicsSlot; the
+    // curve as dynamics.wat lists it), the same held levels into the kernel's gain stage and
+    // into the scalar loop. Open, closed, expanding, gating in and out; on/off ramps.
+    const slotCount = dynamicsBlockSlots(BLOCK);
+    const layout = new KernelLayout();
+    const slotsAt = layout.take(slotCount * 8);
+    const levelsAt = layout.take((BLOCK + PADDING_FRAMES) * 8);
+    const aux = layout.take((BLOCK + PADDING_FRAMES) * 8);
+    const ramps = layout.take((BLOCK + PADDING_FRAMES) * 8);
+    const { exports, buffer } = instantiateDynamics(layout);
+    const slots = new Float64Array(buffer, slotsAt, slotCount);
+    const rampStep = 1000 / (10 * FS);
+    initDynamicsSlots(slots, rampStep);
+    const kernelLevels = new Float64Array(buffer, levelsAt, BLOCK);
+    const scalar = { attenuation: 0, ramp: 1, maxAttenuation: 0 };
+    const scalarGains = new Float64Array(BLOCK);
+    const hold = new PeakHold(FS / 2 + 1);
+    let seed = 17;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    let worstDb = 0;
+    let worstMeterDb = 0;
+    let gains = 0;
+    let identical = 0;
+    for (let k = 0, t = 0; k < 12_000; k++) {
+      const law = {
+        threshold: -50 + (Math.floor(k / 250) % 5) * 8,
+        ratio: [20, 2, 4, 1][Math.floor(k / 700) % 4]!,
+        range: [40, 80, 10, 0][Math.floor(k / 1100) % 4]!,
+        attack: Math.exp(-1000 / ([1, 0.1, 20][Math.floor(k / 900) % 3]! * FS)),
+        release: Math.exp(-1000 / ([150, 5, 2000][Math.floor(k / 800) % 3]! * FS)),
+      };
+      const rampTarget = Math.floor(k / 1300) % 5 === 4 ? 0 : 1;
+      writeGateLaw(slots, law, rampTarget, scalar);
+      hold.setWindow([2400, 0, 240, 960][Math.floor(k / 600) % 4]!);
+      const frames = k % 13 === 0 ? 1 + Math.floor(random() * BLOCK) : BLOCK;
+      for (let i = 0; i < frames; i++, t++) {
+        const phase = Math.floor(t / 48_000) % 5;
+        const envelope = [Math.exp(-(t % 12_000) / 1500), 0.5, 0.002, Math.abs(Math.sin(t / 3000)), 0][
+          phase
+        ]!;
+        kernelLevels[i] = Math.abs(
+          Math.fround(envelope * (phase === 1 ? Math.sin(t * 0.05) : random() - 0.5)),
+        );
+      }
+      hold.process(kernelLevels, frames);
+      if (rampTarget === 0 && scalar.ramp === 0) continue;
+      scalarGains.set(kernelLevels);
+      exports.gains(slotsAt, levelsAt, aux, ramps, frames, 1);
+      scalarGate(law, scalar, rampTarget, rampStep, scalarGains, frames);
+      for (let i = 0; i < frames; i++) {
+        gains++;
+        if (kernelLevels[i] === scalarGains[i]) identical++;
+        worstDb = Math.max(worstDb, Math.abs(20 * Math.log10(kernelLevels[i]! / scalarGains[i]!)));
+      }
+      worstMeterDb = Math.max(worstMeterDb, Math.abs(slots[DynamicsSlot.maxState]! - scalar.maxAttenuation));
+    }
+    console.log(
+      `kernel vs the scalar gate: ${gains} gains, ${((100 * identical) / gains).toFixed(1)} % identical, ` +
+        `worst ${worstDb.toExponential(2)} dB; meters within ${worstMeterDb.toExponential(2)} dB`,
+    );
+    expect(gains).toBeGreaterThan(1_000_000);
+    expect(worstDb).toBeLessThan(1e-6);
+    expect(worstMeterDb).toBeLessThan(1e-6);
+  });
+
+  it('processes audio as the scalar gate did, to the float32 step (stereo, mono)', () => {
+    const results: string[] = [];
+    for (const channels of [2, 1] as const) {
+      const kernel = new Gate(FS, BLOCK, channels);
+      const scalar = new ScalarGate(channels);
+      const v = values();
+      const length = 6 * FS;
+      let seed = 29;
+      const left = new Float32Array(length);
+      const right = new Float32Array(length);
+      for (let n = 0; n < length; n++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const noise = seed / 2 ** 32 - 0.5;
+        const segment = Math.floor(n / 24_000) % 6;
+        const envelope = [Math.exp(-(n % 12_000) / 1500), 0.5, 0.001, Math.abs(Math.sin(n / 3000)), 0, 0.02][
+          segment
+        ]!;
+        left[n] = envelope * (segment === 1 ? Math.sin(n * 0.05) : noise);
+        right[n] = envelope * 0.7 * (segment === 1 ? Math.sin(n * 0.031) : -noise);
+      }
+      const out = [Float32Array.from(left), Float32Array.from(right)];
+      const ref = [Float32Array.from(left), Float32Array.from(right)];
+      let meter = 0;
+      for (let k = 0, start = 0; start < length; k++) {
+        const frames = Math.min(k % 37 === 0 ? 1 + (k % BLOCK) : BLOCK, length - start);
+        v[p('threshold')] = -50 + (Math.floor(k / 250) % 5) * 8;
+        v[p('ratio')] = [20, 2, 4][Math.floor(k / 500) % 3]!;
+        v[p('hold')] = [50, 0, 5, 300][Math.floor(k / 400) % 4]!;
+        v[p('release')] = [150, 5, 2000][Math.floor(k / 600) % 3]!;
+        v[p('on')] = Math.floor(k / 700) % 5 === 4 ? 0 : 1;
+        kernel.update(v, 0);
+        scalar.update(v);
+        const end = start + frames;
+        kernel.process(out[0]!.subarray(start, end), out[1]!.subarray(start, end), frames);
+        scalar.process(ref[0]!.subarray(start, end), ref[1]!.subarray(start, end), frames);
+        meter = Math.max(meter, Math.abs(kernel.gainReductionDb[0]! - scalar.gainReductionDb[0]!));
+        start = end;
+      }
+      let differing = 0;
+      let worstSteps = 0;
+      for (let c = 0; c < channels; c++) {
+        for (let i = 0; i < length; i++) {
+          const a = out[c]![i]!;
+          const b = ref[c]![i]!;
+          if (a === b) continue;
+          differing++;
+          worstSteps = Math.max(
+            worstSteps,
+            Math.abs(a - b) / 2 ** (Math.floor(Math.log2(Math.abs(b) || 2 ** -149)) - 23),
+          );
+        }
+      }
+      results.push(
+        `${channels === 2 ? 'stereo' : 'mono'}: ${differing} of ${channels * length} samples differ (worst ${worstSteps} float32 steps), meters within ${meter.toExponential(2)} dB`,
+      );
+      expect(worstSteps).toBeLessThanOrEqual(1);
+      expect(differing).toBeLessThan(channels * length * 1e-4);
+      expect(meter).toBeLessThan(1e-6);
+    }
+    console.log(results.join('\n'));
+  });
 });
+
+interface GateLaw {
+  threshold: number;
+  ratio: number;
+  range: number;
+  /** One-pole coefficients. */
+  attack: number;
+  release: number;
+}
+
+const DB_TO_LN = Math.LN10 / 20;
+
+/** The gate's law into the kernel's settings block, as Gate.update derives it. */
+function writeGateLaw(
+  slots: Float64Array,
+  law: GateLaw,
+  rampTarget: number,
+  scalar: { attenuation: number; ramp: number },
+): void {
+  const curve = DynamicsSlot.curve;
+  if (slots[curve] !== law.threshold || slots[curve + 3] !== law.ratio || slots[curve + 4] !== law.range) {
+    slots[curve] = law.threshold;
+    slots[curve + 1] = law.ratio > 1 && law.range > 0 ? Math.exp(DB_TO_LN * law.threshold) : 0;
+    slots[curve + 2] =
+      law.ratio > 1 ? Math.exp(DB_TO_LN * (law.threshold - law.range / (law.ratio - 1))) : -1;
+    slots[curve + 3] = law.ratio;
+    slots[curve + 4] = law.range;
+    slots[curve + 5] = law.ratio - 1;
+    slots[DynamicsSlot.lastLevel] = Number.NaN;
+  }
+  slots[DynamicsSlot.attack] = law.attack;
+  slots[DynamicsSlot.release] = law.release;
+  slots[DynamicsSlot.rampTarget] = rampTarget;
+  if (rampTarget === 0 && slots[DynamicsSlot.ramp] === 0) {
+    slots[DynamicsSlot.state] = 0;
+    slots[DynamicsSlot.maxState] = 0;
+    scalar.attenuation = 0;
+  }
+}
+
+/** The gate's per-frame loop as it ran before the kernel: levels in `gains` -> gains. */
+function scalarGate(
+  law: GateLaw,
+  state: { attenuation: number; ramp: number; maxAttenuation: number },
+  rampTarget: number,
+  rampStep: number,
+  gains: Float64Array,
+  frames: number,
+): void {
+  const thresholdLinear = law.ratio > 1 && law.range > 0 ? Math.exp(DB_TO_LN * law.threshold) : 0;
+  const floorLinear = law.ratio > 1 ? Math.exp(DB_TO_LN * (law.threshold - law.range / (law.ratio - 1))) : -1;
+  let attenuation = state.attenuation;
+  let ramp = state.ramp;
+  let maxAttenuation = 0;
+  for (let i = 0; i < frames; i++) {
+    const level = gains[i]!;
+    const target =
+      level >= thresholdLinear
+        ? 0
+        : level <= floorLinear
+          ? law.range
+          : expanderAttenuationDb((20 / Math.LN10) * Math.log(level), law.threshold, law.ratio, law.range);
+    attenuation =
+      target < attenuation
+        ? target + law.attack * (attenuation - target)
+        : target + law.release * (attenuation - target);
+    if (ramp !== rampTarget) {
+      ramp = rampTarget > ramp ? Math.min(1, ramp + rampStep) : Math.max(0, ramp - rampStep);
+    }
+    gains[i] = 1 + (Math.exp(-DB_TO_LN * attenuation) - 1) * ramp;
+    const shown = attenuation * ramp;
+    if (shown > maxAttenuation) maxAttenuation = shown;
+  }
+  state.attenuation = attenuation < 1e-25 ? 0 : attenuation;
+  state.ramp = ramp;
+  state.maxAttenuation = maxAttenuation;
+}
+
+/** The gate processor as it ran before the kernel (PeakHold, scalarGate, the multiply). */
+class ScalarGate {
+  readonly gainReductionDb = new Float64Array(1);
+  private readonly channels: number;
+  private readonly hold = new PeakHold(FS / 2 + 1);
+  private readonly gains = new Float64Array(BLOCK);
+  private readonly state = { attenuation: 0, ramp: 1, maxAttenuation: 0 };
+  private law: GateLaw = { threshold: 0, ratio: 1, range: 0, attack: 0, release: 0 };
+  private enabled = 1;
+  private idle = false;
+
+  constructor(channels: number) {
+    this.channels = channels;
+  }
+
+  update(v: Float64Array): void {
+    this.law = {
+      threshold: v[p('threshold')]!,
+      ratio: Math.max(1, v[p('ratio')]!),
+      range: Math.max(0, v[p('range')]!),
+      attack: Math.exp(-1000 / (Math.max(0.01, v[p('attack')]!) * FS)),
+      release: Math.exp(-1000 / (Math.max(0.01, v[p('release')]!) * FS)),
+    };
+    this.hold.setWindow(Math.round((v[p('hold')]! * FS) / 1000) | 0);
+    this.enabled = v[p('on')]! >= 0.5 ? 1 : 0;
+    if (this.enabled === 0 && this.state.ramp === 0) {
+      this.state.attenuation = 0;
+      this.gainReductionDb[0] = 0;
+    }
+  }
+
+  process(left: Float32Array, right: Float32Array, frames: number): void {
+    if (this.enabled === 0 && this.state.ramp === 0) {
+      this.idle = true;
+      return;
+    }
+    if (this.idle) {
+      this.idle = false;
+      this.hold.reset();
+      this.state.attenuation = 0;
+    }
+    const stereo = this.channels === 2;
+    const gains = this.gains;
+    for (let i = 0; i < frames; i++) {
+      gains[i] = stereo ? Math.max(Math.abs(left[i]!), Math.abs(right[i]!)) : Math.abs(left[i]!);
+    }
+    this.hold.process(gains, frames);
+    scalarGate(this.law, this.state, this.enabled, 1000 / (10 * FS), gains, frames);
+    this.gainReductionDb[0] = this.state.maxAttenuation;
+    for (let i = 0; i < frames; i++) left[i] = left[i]! * gains[i]!;
+    if (stereo) for (let i = 0; i < frames; i++) right[i] = right[i]! * gains[i]!;
+  }
+}

@@ -3,15 +3,22 @@
  * magnitude, 20 Hz .. 20 kHz); with one band compressing only that band's tone changes, by the
  * reduction the soft-knee law gives for the band's level (LR4 band magnitudes written out here
  * from the analogue Butterworth prototype and the bilinear transform); per-band meters; no
- * allocation while parameters change; no subnormal state after a burst.
+ * allocation while parameters change; no subnormal state after a burst. The WebAssembly
+ * dynamics kernel that runs the bands against the scalar JavaScript it replaced (written out
+ * here: PeakHold and CompressorCore.computeGains per band, the band sum): the output.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CompressorCore, LEVEL_PEAK, MAX_HOLD_MS } from '../../../engine/dsp/compressor-core.ts';
+import { LinkwitzRileySplitter3 } from '../../../engine/dsp/linkwitz-riley.ts';
+import { PeakHold } from '../../../engine/dsp/peak-hold.ts';
 import {
   MULTIBAND_PARAMS,
   MultibandCompressor,
+  MultibandParam,
   multibandParamIndex,
 } from '../../../engine/processors/multiband-compressor.ts';
+import { StereoLr4Splitter } from '../../../engine/wasm/stereo-lr4-splitter.ts';
 import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
 
@@ -315,4 +322,176 @@ describe('MultibandCompressor', () => {
     }
     console.log(`multiband compressor (stereo): ${ns.toFixed(1)} ns per frame`);
   });
+
+  it('processes audio as the scalar multiband did, to the float32 step (stereo, mono)', () => {
+    const results: string[] = [];
+    for (const channels of [2, 1] as const) {
+      const kernel = new MultibandCompressor(FS, BLOCK, channels);
+      const scalar = new ScalarMultiband(channels);
+      const v = values();
+      const length = 6 * FS;
+      let seed = 41;
+      const left = new Float32Array(length);
+      const right = new Float32Array(length);
+      for (let n = 0; n < length; n++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const noise = seed / 2 ** 32 - 0.5;
+        const beat = n % 24_000 < 2400 ? 1 : 0.3;
+        const quiet = Math.floor(n / 48_000) % 3 === 2 ? 0.01 : 1;
+        left[n] = quiet * (0.6 * beat * noise + 0.3 * Math.sin((2 * Math.PI * 110 * n) / FS));
+        right[n] = quiet * (0.6 * beat * -noise + 0.3 * Math.sin((2 * Math.PI * 5000 * n) / FS));
+      }
+      const out = [Float32Array.from(left), Float32Array.from(right)];
+      const ref = [Float32Array.from(left), Float32Array.from(right)];
+      let meter = 0;
+      for (let k = 0, start = 0; start < length; k++) {
+        const frames = Math.min(k % 37 === 0 ? 1 + (k % BLOCK) : BLOCK, length - start);
+        for (const band of BANDS) v[p(`${band}/threshold`)] = -40 + (Math.floor(k / 250) % 5) * 7;
+        v[p('mid/bypass')] = Math.floor(k / 450) % 4 === 3 ? 1 : 0;
+        v[p('high/makeup')] = (Math.floor(k / 300) % 4) * 2;
+        v[p('low/release')] = [300, 10, 2000][Math.floor(k / 600) % 3]!;
+        v[p('on')] = Math.floor(k / 700) % 5 === 4 ? 0 : 1;
+        kernel.update(v, 0);
+        scalar.update(v);
+        const end = start + frames;
+        kernel.process(out[0]!.subarray(start, end), out[1]!.subarray(start, end), frames);
+        scalar.process(ref[0]!.subarray(start, end), ref[1]!.subarray(start, end), frames);
+        for (let band = 0; band < 3; band++) {
+          meter = Math.max(meter, Math.abs(kernel.gainReductionDb[band]! - scalar.gainReductionDb[band]!));
+        }
+        start = end;
+      }
+      let differing = 0;
+      let worstSteps = 0;
+      for (let c = 0; c < channels; c++) {
+        for (let i = 0; i < length; i++) {
+          const a = out[c]![i]!;
+          const b = ref[c]![i]!;
+          if (a === b) continue;
+          differing++;
+          worstSteps = Math.max(
+            worstSteps,
+            Math.abs(a - b) / 2 ** (Math.floor(Math.log2(Math.abs(b) || 2 ** -149)) - 23),
+          );
+        }
+      }
+      results.push(
+        `${channels === 2 ? 'stereo' : 'mono'}: ${differing} of ${channels * length} samples differ (worst ${worstSteps} float32 steps), meters within ${meter.toExponential(2)} dB`,
+      );
+      expect(worstSteps).toBeLessThanOrEqual(1);
+      expect(differing).toBeLessThan(channels * length * 1e-4);
+      expect(meter).toBeLessThan(1e-6);
+    }
+    console.log(results.join('\n'));
+  });
 });
+
+/**
+ * The multiband compressor as it ran before the dynamics kernel, in scalar JavaScript: the same
+ * crossover (the stereo kernel, or the JavaScript splitter in mono), PeakHold and
+ * CompressorCore.computeGains per band, the band sum with the on/off ramp. The reference.
+ */
+class ScalarMultiband {
+  readonly gainReductionDb = new Float64Array(3);
+  private readonly channels: number;
+  private readonly stereo: StereoLr4Splitter | null;
+  private readonly mono: LinkwitzRileySplitter3 | null;
+  private readonly bands: Float64Array[];
+  private readonly levels = Array.from({ length: 3 }, () => new Float64Array(BLOCK));
+  private readonly cores = Array.from({ length: 3 }, () => new CompressorCore(FS));
+  private readonly holds = Array.from(
+    { length: 3 },
+    () => new PeakHold(Math.ceil((MAX_HOLD_MS * FS) / 1000) + 1),
+  );
+  private rampStart = 1;
+  private rampEnd = 1;
+  private enabled = 1;
+  private idle = false;
+
+  constructor(channels: number) {
+    this.channels = channels;
+    if (channels === 2) {
+      this.stereo = new StereoLr4Splitter(FS, BLOCK);
+      this.mono = null;
+      this.bands = [this.stereo.low, this.stereo.mid, this.stereo.high];
+    } else {
+      this.stereo = null;
+      this.mono = new LinkwitzRileySplitter3(FS, BLOCK, 1);
+      this.bands = Array.from({ length: 3 }, () => new Float64Array(BLOCK));
+    }
+  }
+
+  update(v: Float64Array): void {
+    this.enabled = v[p('on')]! >= 0.5 ? 1 : 0;
+    this.stereo?.setFrequencies(v, MultibandParam.lowMid);
+    this.mono?.setFrequencies(v, MultibandParam.lowMid);
+    for (let band = 0; band < 3; band++) {
+      const offset = MultibandParam.bandBase + band * MultibandParam.bandStride;
+      this.cores[band]!.configure(v, offset, LEVEL_PEAK, v[offset + MultibandParam.bypass]! >= 0.5 ? 0 : 1);
+      this.holds[band]!.setWindow(this.cores[band]!.holdFrames);
+    }
+  }
+
+  process(left: Float32Array, right: Float32Array, frames: number): void {
+    if (this.enabled === 0 && this.rampStart === 0) {
+      this.idle = true;
+      return;
+    }
+    if (this.idle) {
+      this.idle = false;
+      this.stereo?.reset();
+      this.mono?.reset();
+      for (let band = 0; band < 3; band++) {
+        this.cores[band]!.reset();
+        this.holds[band]!.reset();
+      }
+    }
+    const stride = this.channels;
+    if (this.stereo !== null) this.stereo.process(left, right, frames);
+    else this.mono?.split(0, left, this.bands[0]!, this.bands[1]!, this.bands[2]!, frames);
+    for (let band = 0; band < 3; band++) {
+      const core = this.cores[band]!;
+      const levels = this.levels[band]!;
+      if (core.isIdle()) {
+        this.gainReductionDb[band] = 0;
+        levels.fill(1, 0, frames);
+        continue;
+      }
+      const signal = this.bands[band]!;
+      for (let i = 0; i < frames; i++) {
+        levels[i] =
+          stride === 2
+            ? Math.max(Math.abs(signal[2 * i]!), Math.abs(signal[2 * i + 1]!))
+            : Math.abs(signal[i]!);
+      }
+      this.holds[band]!.process(levels, frames);
+      core.computeGains(levels, levels, frames);
+      this.gainReductionDb[band] = core.gainReductionDb[0]!;
+    }
+    this.sum(left, 0, frames);
+    if (stride === 2) this.sum(right, 1, frames);
+    this.rampStart = this.rampEnd;
+  }
+
+  private sum(io: Float32Array, channel: number, frames: number): void {
+    const [low, mid, high] = this.bands as [Float64Array, Float64Array, Float64Array];
+    const [gLow, gMid, gHigh] = this.levels as [Float64Array, Float64Array, Float64Array];
+    const stride = this.channels;
+    let ramp = this.rampStart;
+    const target = this.enabled;
+    if (ramp === target && target === 1) {
+      for (let i = 0, j = channel; i < frames; i++, j += stride) {
+        io[i] = low[j]! * gLow[i]! + mid[j]! * gMid[i]! + high[j]! * gHigh[i]!;
+      }
+      this.rampEnd = 1;
+      return;
+    }
+    const step = 1000 / (10 * FS);
+    for (let i = 0, j = channel; i < frames; i++, j += stride) {
+      ramp = target > ramp ? Math.min(1, ramp + step) : Math.max(0, ramp - step);
+      const dry = io[i]!;
+      io[i] = dry + (low[j]! * gLow[i]! + mid[j]! * gMid[i]! + high[j]! * gHigh[i]! - dry) * ramp;
+    }
+    this.rampEnd = ramp;
+  }
+}

@@ -5,6 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PeakHold } from '../../../engine/dsp/peak-hold.ts';
+import {
+  instantiateDynamics,
+  KernelHold,
+  KernelLayout,
+  layoutHold,
+} from '../../../engine/wasm/dynamics-kernel.ts';
 import { seededRandom } from '../../support/true-peak-signals.ts';
 
 function bruteForce(levels: Float64Array, windows: Int32Array): Float64Array {
@@ -77,5 +83,57 @@ describe('PeakHold', () => {
     fourth[0] = 1;
     hold.process(fourth, 12);
     expect(Array.from(fourth)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+  });
+
+  it("the dynamics kernel's hold (the processors' detector) equals PeakHold bit for bit", () => {
+    // Windows from 1 sample to past the maximum (short ones take the kernel's direct path, long
+    // ones its segments and deque), changing and resetting between blocks of any size. PeakHold
+    // is the reference (held to a brute-force maximum above).
+    const random = seededRandom(11);
+    const results: string[] = [];
+    for (const maxWindow of [481, 24001]) {
+      const layout = new KernelLayout();
+      const levelsAddress = layout.take(300 * 8);
+      const holdLayout = layoutHold(layout, maxWindow);
+      const { exports, buffer } = instantiateDynamics(layout);
+      const kernelHold = new KernelHold(buffer, holdLayout);
+      const levels = new Float64Array(buffer, levelsAddress, 300);
+      const reference = new PeakHold(maxWindow);
+      const expected = new Float64Array(300);
+      let window = 40;
+      let compared = 0;
+      let mismatches = 0;
+      for (let block = 0, t = 0; block < 6000; block++) {
+        const frames = 1 + Math.floor(random() * 299);
+        if (random() < 0.05) window = 1 + Math.floor(random() * (random() < 0.5 ? 150 : maxWindow + 100));
+        if (random() < 0.002) {
+          reference.reset();
+          kernelHold.reset();
+        }
+        reference.setWindow(window);
+        kernelHold.setWindow(window);
+        for (let i = 0; i < frames; i++, t++) {
+          // Decaying bursts, plateaus (ties), zeros and random spikes.
+          const phase = t % 3000;
+          const x =
+            random() < 0.02
+              ? random()
+              : phase < 1500
+                ? Math.abs(Math.sin(t * 0.05)) * Math.exp(-phase / 500)
+                : phase < 2500
+                  ? 0.25
+                  : 0;
+          levels[i] = x;
+          expected[i] = x;
+        }
+        reference.process(expected, frames);
+        exports.hold(holdLayout.state, levelsAddress, frames);
+        for (let i = 0; i < frames; i++) if (levels[i] !== expected[i]) mismatches++;
+        compared += frames;
+      }
+      results.push(`max window ${maxWindow}: ${compared} levels, ${mismatches} different`);
+      expect(mismatches, `max window ${maxWindow}`).toBe(0);
+    }
+    console.log(results.join('\n'));
   });
 });
