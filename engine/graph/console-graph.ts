@@ -175,6 +175,19 @@ export class ConsoleGraph {
     this.reset();
   }
 
+  /**
+   * The master bus as rendered (after the output stage, before the monitor path), planar: valid
+   * after process() until the next block. Offline renders read it here rather than from the
+   * interleaved output.
+   */
+  get masterLeft(): Float32Array {
+    return this.mixLeft;
+  }
+
+  get masterRight(): Float32Array {
+    return this.mixRight;
+  }
+
   /** Total latency of the signal path in frames (strip chain + master chain). */
   get latencyFrames(): number {
     const strip = this.stripProcessors[0]?.reduce((sum, p) => sum + p.latencyFrames, 0) ?? 0;
@@ -566,6 +579,8 @@ export class ConsoleGraph {
   private writeOutput(output: Float32Array, outputChannels: number, n: number): void {
     const left = this.mixLeft;
     const right = this.mixRight;
+    // No outputs: an offline render, which reads masterLeft/masterRight.
+    if (outputChannels === 0) return;
     if (outputChannels === 1) {
       for (let i = 0; i < n; i++) output[i] = 0.5 * (left[i]! + right[i]!);
       return;

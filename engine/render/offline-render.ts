@@ -48,20 +48,26 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
   const { runtime, graph } = parts;
   const block = options.blockSize;
   const inputChannels = options.input?.channels ?? 0;
-  runtime.configure({ sampleRate: graph.sampleRate, blockSize: block, inputChannels, outputChannels: 2 });
+  // No interleaved outputs: the master bus is read planar from the graph after each block.
+  runtime.configure({ sampleRate: graph.sampleRate, blockSize: block, inputChannels, outputChannels: 0 });
   const batchBlocks = Math.max(1, Math.floor(BATCH_FRAMES / block));
   const batchFrames = batchBlocks * block;
   const stride = Math.max(1, inputChannels);
   const input = new Float32Array(stride * batchFrames);
-  const output = new Float32Array(2 * block);
+  const output = new Float32Array(0);
   // One view per block of the batch, made once: the runtime reads a block's interleaved input.
   const inputBlocks = Array.from({ length: batchBlocks }, (_, k) =>
     input.subarray(k * block * stride, (k + 1) * block * stride),
   );
-  const left = new Float32Array(batchFrames);
-  const right = new Float32Array(batchFrames);
   const loudness = new LoudnessMeter(graph.sampleRate, 2);
-  const truePeak = new TruePeakMeter(graph.sampleRate, 2);
+  const truePeak = new TruePeakMeter(graph.sampleRate, 2, undefined, batchFrames);
+  // The batch is gathered straight into the true-peak meter's input lines (its kernel memory):
+  // the same arrays then feed the loudness meter and the sink, with no further copy.
+  const left = truePeak.input(0);
+  const right = truePeak.input(1);
+  const masterLeft = graph.masterLeft;
+  const masterRight = graph.masterRight;
+  const samplePeaks = new Float64Array(2);
   let skip = options.latencyFrames;
   let toWrite = options.totalFrames;
   let inputDone = options.input === null;
@@ -85,6 +91,8 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
       input.fill(0, got * inputChannels, frames * stride);
     } else input.fill(0, 0, frames * stride);
     let count = 0;
+    let peakLeft = 0;
+    let peakRight = 0;
     for (let k = 0; k < blocks; k++) {
       runtime.process(inputBlocks[k]!, output, block);
       let from = 0;
@@ -94,18 +102,31 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
       }
       const take = Math.min(block - from, toWrite - count);
       for (let i = 0; i < take; i++) {
-        left[count + i] = output[2 * (from + i)]!;
-        right[count + i] = output[2 * (from + i) + 1]!;
+        // Non-finite output (which the chain's limiter should never let through) is written and
+        // measured as 0. x - x is NaN for NaN and +-Infinity, 0 otherwise.
+        let l = masterLeft[from + i]!;
+        let r = masterRight[from + i]!;
+        if (l - l !== 0) l = 0;
+        if (r - r !== 0) r = 0;
+        left[count + i] = l;
+        right[count + i] = r;
+        const ml = l < 0 ? -l : l;
+        const mr = r < 0 ? -r : r;
+        if (ml > peakLeft) peakLeft = ml;
+        if (mr > peakRight) peakRight = mr;
       }
       count += take > 0 ? take : 0;
     }
     if (count === 0) continue;
     const outLeft = count === batchFrames ? left : left.subarray(0, count);
     const outRight = count === batchFrames ? right : right.subarray(0, count);
-    const planar = [outLeft, outRight];
-    loudness.process(planar, count);
-    truePeak.process(planar, count);
+    loudness.process([outLeft, outRight], count);
+    // The sink copies the batch before its promise settles; the true-peak kernel may then
+    // reuse its input lines.
     await options.sink(outLeft, outRight, count);
+    samplePeaks[0] = peakLeft;
+    samplePeaks[1] = peakRight;
+    truePeak.processInput(count, samplePeaks);
     toWrite -= count;
     written += count;
     if (options.onProgress && written - lastProgress >= progressStep) {

@@ -53,6 +53,12 @@ export interface RenderReport {
 }
 
 const DEFAULT_BLOCK = 128;
+/**
+ * Frames per file read and per file write of a render (about 0.7 s at 48 kHz, 390 kB of 24-bit
+ * stereo): each read or write that the render waits for costs a turn of the event loop, and with
+ * 8192-frame reads a master render sat idle 7 % of its time.
+ */
+const RENDER_IO_FRAMES = 32768;
 
 function setValue(parts: RuntimeParts, values: Float64Array, id: string, value: number): void {
   const index = parts.specs.findIndex((spec) => spec.id === id);
@@ -124,9 +130,10 @@ async function renderParts(
     channelCount: 2,
     format: settings.bits,
     bext: bextFor(source, sampleRate, settings.bits, dither),
+    blockFrames: RENDER_IO_FRAMES,
   });
   const started = performance.now();
-  const sink = new WriteBehindSink((channels, frames) => writer.write(channels, frames), 2);
+  const sink = new WriteBehindSink((channels, frames) => writer.write(channels, frames), 2, RENDER_IO_FRAMES);
   try {
     const channels: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
     const result = await runOffline(parts, {
@@ -229,7 +236,7 @@ export async function renderMaster(
   out: string,
   settings: RenderSettings,
 ): Promise<RenderReport> {
-  const reader = await openAudioFile(inputFile, 8192);
+  const reader = await openAudioFile(inputFile, RENDER_IO_FRAMES);
   try {
     const channels = reader.format.channelCount;
     if (channels > 2) {
