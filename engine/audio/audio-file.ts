@@ -142,8 +142,10 @@ export class AudioFileReader {
       codec: layout.codec,
     };
     this.blockAlign = layout.bytesPerSample * layout.channelCount;
-    this.buffer = new Uint8Array(this.blockAlign * blockFrames);
-    this.view = new DataView(this.buffer.buffer);
+    // One spare byte: 24-bit samples are read as 4-byte words (see decodeFrames).
+    const bytes = this.blockAlign * blockFrames;
+    this.view = new DataView(new ArrayBuffer(bytes + 1));
+    this.buffer = new Uint8Array(this.view.buffer, 0, bytes);
   }
 
   /** Opens `path` and parses its header. */
@@ -312,7 +314,12 @@ function decodeFrames(
         for (let i = offset; i < end; i++, at += stride) out[i] = view.getInt16(at, le) / 32768;
         break;
       case 3:
-        if (le) {
+        if (le && view.byteLength > at + stride * (end - offset - 1) + 3) {
+          // One 4-byte load per sample (its top byte belongs to the next sample, or is the
+          // buffer's spare byte), sign-extended from bit 23.
+          for (let i = offset; i < end; i++, at += stride)
+            out[i] = ((view.getInt32(at, true) << 8) >> 8) / 8388608;
+        } else if (le) {
           for (let i = offset; i < end; i++, at += stride) {
             out[i] =
               (view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608;
