@@ -8,8 +8,8 @@
  * the static curve at 1 kHz with 10/150 ms ballistics). Holding the crest for at least half a
  * period makes a tone read its peak level exactly.
  *
- * Unlike RunningMaximum (the limiter's look-ahead hold) the window can change while running
- * without losing the history: the compressor's hold follows its release time.
+ * Unlike RunningMaximum (the JavaScript limiter's hold, now a test reference) the window can
+ * change while running without losing the history: the compressor's hold follows its release time.
  *
  * The gate, compressor and multiband run the dynamics kernel's hold (engine/wasm/dynamics.wat,
  * $hold: segment suffix/prefix maxima, constant work per sample), tested equal to this class bit
