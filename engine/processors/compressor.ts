@@ -35,19 +35,14 @@ import {
 } from '../dsp/biquad-design.ts';
 import { CompressorCore, LEVEL_MEAN_SQUARE, LEVEL_PEAK, MAX_HOLD_MS } from '../dsp/compressor-core.ts';
 import {
+  channelDynamicsMemory,
   COMPRESS_HIGH_PASS,
   COMPRESS_MEAN_SQUARE,
   COMPRESS_STEREO,
   copyIn,
   copyOut,
-  Descriptor,
-  dynamicsBlockSlots,
-  instantiateDynamics,
-  KernelHold,
-  KernelLayout,
-  layoutHold,
-  PADDING_FRAMES,
   type DynamicsExports,
+  KernelHold,
 } from '../wasm/dynamics-kernel.ts';
 import { DENORMAL_FLUSH } from './block-processor.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
@@ -222,38 +217,18 @@ export class Compressor implements BlockProcessor {
     this.channels = channels;
     const frames = Math.max(1, maxBlockFrames);
     this.maxBlockFrames = frames;
-    const layout = new KernelLayout();
-    const descriptor = layout.take(Descriptor.bytes);
-    const left = layout.take((frames + PADDING_FRAMES) * 4);
-    const right = layout.take((frames + PADDING_FRAMES) * 4);
-    const levels = layout.take((frames + PADDING_FRAMES) * 8);
-    const scratch = layout.take((frames + PADDING_FRAMES) * 8);
-    const ramps = layout.take((frames + PADDING_FRAMES) * 8);
-    const detector = layout.take(DETECTOR_SLOTS * 8);
-    const coreSlots = dynamicsBlockSlots(frames);
-    const core = layout.take(coreSlots * 8);
-    const hold = layoutHold(layout, Math.ceil((MAX_HOLD_MS * sampleRate) / 1000) + 1);
-    const { exports, buffer } = instantiateDynamics(layout);
-    this.kernel = exports.compress;
-    this.descriptor = descriptor;
-    const addresses = new Int32Array(buffer, descriptor, Descriptor.bytes / 4);
-    addresses[Descriptor.left / 4] = left;
-    addresses[Descriptor.right / 4] = right;
-    addresses[Descriptor.levels / 4] = levels;
-    addresses[Descriptor.scratch / 4] = scratch;
-    addresses[Descriptor.ramps / 4] = ramps;
-    addresses[Descriptor.settings / 4] = core;
-    addresses[Descriptor.hold / 4] = hold.state;
-    addresses[Descriptor.detector / 4] = detector;
-    this.changed = addresses.subarray(Descriptor.changed / 4, Descriptor.changed / 4 + 1);
-    this.core = new CompressorCore(sampleRate, new Float64Array(buffer, core, coreSlots));
+    const memory = channelDynamicsMemory(frames, sampleRate, MAX_HOLD_MS, DETECTOR_SLOTS);
+    this.kernel = memory.exports.compress;
+    this.descriptor = memory.descriptor;
+    this.changed = memory.changed;
+    this.core = new CompressorCore(sampleRate, memory.slots);
     this.gainReductionDb = this.core.gainReductionDb;
-    this.hold = new KernelHold(buffer, hold);
-    this.detector = new Float64Array(buffer, detector, DETECTOR_SLOTS);
+    this.hold = new KernelHold(memory.buffer, memory.hold);
+    this.detector = new Float64Array(memory.buffer, memory.detector, DETECTOR_SLOTS);
     this.detector[MEAN_SQUARE_COEF] = 1 - Math.exp(-1000 / (RMS_WINDOW_MS * sampleRate));
     this.detector[FLUSH] = DENORMAL_FLUSH;
-    this.inputLeft = new Float32Array(buffer, left, frames);
-    this.inputRight = new Float32Array(buffer, right, frames);
+    this.inputLeft = memory.left;
+    this.inputRight = memory.right;
     this.hpfArgs[DESIGN_SAMPLE_RATE] = sampleRate;
     this.hpfArgs[DESIGN_Q] = BUTTERWORTH_Q;
     this.update(compressorDefaults(), 0);

@@ -24,18 +24,13 @@
  * closed gate on levels under the floor, and any steady level at rest, multiply by one constant.
  */
 import {
+  channelDynamicsMemory,
   copyIn,
   copyOut,
-  Descriptor,
-  dynamicsBlockSlots,
+  type DynamicsExports,
   DynamicsSlot,
   initDynamicsSlots,
-  instantiateDynamics,
   KernelHold,
-  KernelLayout,
-  layoutHold,
-  PADDING_FRAMES,
-  type DynamicsExports,
 } from '../wasm/dynamics-kernel.ts';
 import type { BlockProcessor, ParamTemplate } from './block-processor.ts';
 import type { ProcessorKind } from './processor-kind.ts';
@@ -190,36 +185,18 @@ export class Gate implements BlockProcessor {
     this.channels = channels;
     const frames = Math.max(1, maxBlockFrames);
     this.maxBlockFrames = frames;
-    const layout = new KernelLayout();
-    const descriptor = layout.take(Descriptor.bytes);
-    const left = layout.take((frames + PADDING_FRAMES) * 4);
-    const right = layout.take((frames + PADDING_FRAMES) * 4);
-    const levels = layout.take((frames + PADDING_FRAMES) * 8);
-    const scratch = layout.take((frames + PADDING_FRAMES) * 8);
-    const ramps = layout.take((frames + PADDING_FRAMES) * 8);
-    const slotCount = dynamicsBlockSlots(frames);
-    const slots = layout.take(slotCount * 8);
-    const hold = layoutHold(layout, Math.ceil((MAX_HOLD_MS * sampleRate) / 1000) + 1);
-    const { exports, buffer } = instantiateDynamics(layout);
-    this.kernel = exports.gate;
-    this.descriptor = descriptor;
-    const addresses = new Int32Array(buffer, descriptor, Descriptor.bytes / 4);
-    addresses[Descriptor.left / 4] = left;
-    addresses[Descriptor.right / 4] = right;
-    addresses[Descriptor.levels / 4] = levels;
-    addresses[Descriptor.scratch / 4] = scratch;
-    addresses[Descriptor.ramps / 4] = ramps;
-    addresses[Descriptor.settings / 4] = slots;
-    addresses[Descriptor.hold / 4] = hold.state;
-    this.changed = addresses.subarray(Descriptor.changed / 4, Descriptor.changed / 4 + 1);
-    this.hold = new KernelHold(buffer, hold);
-    this.slots = new Float64Array(buffer, slots, slotCount);
+    const memory = channelDynamicsMemory(frames, sampleRate, MAX_HOLD_MS);
+    this.kernel = memory.exports.gate;
+    this.descriptor = memory.descriptor;
+    this.changed = memory.changed;
+    this.hold = new KernelHold(memory.buffer, memory.hold);
+    this.slots = memory.slots;
     initDynamicsSlots(this.slots, 1000 / (BYPASS_RAMP_MS * sampleRate));
     // Parameters never seen: the first update computes everything.
     this.slots.fill(Number.NaN, THRESHOLD, SEEN_RELEASE + 1);
     this.gainReductionDb = this.slots.subarray(MAX_ATTENUATION, MAX_ATTENUATION + 1);
-    this.inputLeft = new Float32Array(buffer, left, frames);
-    this.inputRight = new Float32Array(buffer, right, frames);
+    this.inputLeft = memory.left;
+    this.inputRight = memory.right;
     this.update(gateDefaults(), 0);
   }
 

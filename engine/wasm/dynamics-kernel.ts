@@ -185,6 +185,70 @@ export function instantiateDynamics(layout: KernelLayout): { exports: DynamicsEx
   return { exports, buffer: memory.buffer };
 }
 
+/** A channel processor's kernel memory (gate or compressor), laid out and instantiated. */
+export interface ChannelDynamicsMemory {
+  readonly exports: DynamicsExports;
+  readonly buffer: ArrayBuffer;
+  /** Byte address of the descriptor the kernel reads (the processor passes it per call). */
+  readonly descriptor: number;
+  /** The descriptor's `changed` flag. */
+  readonly changed: Int32Array;
+  /** The block slots (dynamicsBlockSlots(frames) doubles) the descriptor points to. */
+  readonly slots: Float64Array;
+  /** The block's channels in kernel memory (`frames` long). */
+  readonly left: Float32Array;
+  readonly right: Float32Array;
+  readonly hold: HoldLayout;
+  /** Byte address of `detectorSlots` doubles for the detector, or -1 when none were asked for. */
+  readonly detector: number;
+}
+
+/**
+ * Lays out and instantiates the memory a gate or channel compressor needs for blocks of up to
+ * `frames` frames (audio lines, levels, scratch, ramps, block slots, the hold for MAX_HOLD_MS at
+ * `sampleRate`, optionally `detectorSlots` doubles of detector state) and fills in the
+ * descriptor. Setup code.
+ */
+export function channelDynamicsMemory(
+  frames: number,
+  sampleRate: number,
+  maxHoldMs: number,
+  detectorSlots = 0,
+): ChannelDynamicsMemory {
+  const layout = new KernelLayout();
+  const descriptor = layout.take(Descriptor.bytes);
+  const left = layout.take((frames + PADDING_FRAMES) * 4);
+  const right = layout.take((frames + PADDING_FRAMES) * 4);
+  const levels = layout.take((frames + PADDING_FRAMES) * 8);
+  const scratch = layout.take((frames + PADDING_FRAMES) * 8);
+  const ramps = layout.take((frames + PADDING_FRAMES) * 8);
+  const detector = detectorSlots > 0 ? layout.take(detectorSlots * 8) : -1;
+  const slotCount = dynamicsBlockSlots(frames);
+  const slots = layout.take(slotCount * 8);
+  const hold = layoutHold(layout, Math.ceil((maxHoldMs * sampleRate) / 1000) + 1);
+  const { exports, buffer } = instantiateDynamics(layout);
+  const addresses = new Int32Array(buffer, descriptor, Descriptor.bytes / 4);
+  addresses[Descriptor.left / 4] = left;
+  addresses[Descriptor.right / 4] = right;
+  addresses[Descriptor.levels / 4] = levels;
+  addresses[Descriptor.scratch / 4] = scratch;
+  addresses[Descriptor.ramps / 4] = ramps;
+  addresses[Descriptor.settings / 4] = slots;
+  addresses[Descriptor.hold / 4] = hold.state;
+  if (detector >= 0) addresses[Descriptor.detector / 4] = detector;
+  return {
+    exports,
+    buffer,
+    descriptor,
+    changed: addresses.subarray(Descriptor.changed / 4, Descriptor.changed / 4 + 1),
+    slots: new Float64Array(buffer, slots, slotCount),
+    left: new Float32Array(buffer, left, frames),
+    right: new Float32Array(buffer, right, frames),
+    hold,
+    detector,
+  };
+}
+
 /**
  * 2^(j/size) for j = 0 .. size - 1, each the double nearest the exact value: the root
  * 2^(1/size) to 200 bits (Newton's method on BigInt), its powers in 200-bit fixed point (each
