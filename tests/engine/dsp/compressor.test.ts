@@ -49,6 +49,7 @@ import {
 } from '../../../engine/wasm/dynamics-kernel.ts';
 import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
+import { compareFloat32 } from '../../support/float32-steps.ts';
 
 const FS = 48000;
 const BLOCK = 128;
@@ -597,27 +598,6 @@ function programme(length: number, seed: number): [Float32Array, Float32Array] {
     right[n] = envelope * 0.7 * (segment === 1 ? Math.sin(n * 0.031) : random() - 0.5);
   }
   return [left, right];
-}
-
-/** Samples that differ, and the largest difference in float32 steps (ulps of the reference). */
-function compareFloat32(
-  out: readonly Float32Array[],
-  ref: readonly Float32Array[],
-  channels: number,
-): { differing: number; worstSteps: number } {
-  let differing = 0;
-  let worstSteps = 0;
-  for (let c = 0; c < channels; c++) {
-    const a = out[c]!;
-    const b = ref[c]!;
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] === b[i]) continue;
-      differing++;
-      const step = 2 ** (Math.floor(Math.log2(Math.abs(b[i]!) || 2 ** -149)) - 23);
-      worstSteps = Math.max(worstSteps, Math.abs(a[i]! - b[i]!) / step);
-    }
-  }
-  return { differing, worstSteps };
 }
 
 /**

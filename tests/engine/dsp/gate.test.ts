@@ -22,6 +22,7 @@ import {
 } from '../../../engine/wasm/dynamics-kernel.ts';
 import { MAX_GROWTH_BYTES, MAX_LONG_BYTES, steadyAllocations } from '../../support/heap-allocations.ts';
 import { countSubnormals } from '../../support/subnormal-scan.ts';
+import { compareFloat32 } from '../../support/float32-steps.ts';
 
 const FS = 48000;
 const BLOCK = 128;
@@ -382,20 +383,7 @@ describe('Gate', () => {
         meter = Math.max(meter, Math.abs(kernel.gainReductionDb[0]! - scalar.gainReductionDb[0]!));
         start = end;
       }
-      let differing = 0;
-      let worstSteps = 0;
-      for (let c = 0; c < channels; c++) {
-        for (let i = 0; i < length; i++) {
-          const a = out[c]![i]!;
-          const b = ref[c]![i]!;
-          if (a === b) continue;
-          differing++;
-          worstSteps = Math.max(
-            worstSteps,
-            Math.abs(a - b) / 2 ** (Math.floor(Math.log2(Math.abs(b) || 2 ** -149)) - 23),
-          );
-        }
-      }
+      const { differing, worstSteps } = compareFloat32(out, ref, channels, length);
       results.push(
         `${channels === 2 ? 'stereo' : 'mono'}: ${differing} of ${channels * length} samples differ (worst ${worstSteps} float32 steps), meters within ${meter.toExponential(2)} dB`,
       );
