@@ -101,8 +101,6 @@ export class ConsoleGraph {
   private readonly masterGains: Float64Array;
   /** Gains worked out for this block (end of block), the ramp's other end. */
   private readonly nextGains: Float64Array;
-  /** A send's left/right gains at the block's start and end, handed to addSend. */
-  private readonly sendRamp = new Float64Array(4);
   /** Pre-fader send gain per side: stereo strips 1, mono strips -3 dB. */
   private readonly sendCentre = Float64Array.of(1, Math.SQRT1_2);
   private readonly blockPeak: Float32Array;
@@ -428,14 +426,16 @@ export class ConsoleGraph {
       this.sendGains[sendSlot + 1] = sendEnd * (1 - preFactor);
       if (sendStart === 0 && sendEnd === 0) continue;
       // Pre-fader: no pan (a mono strip at -3 dB per side); post-fader: the strip's pan or
-      // balance. The ramp's ends go through a typed array: as call arguments V8 would box them.
-      const ramp = this.sendRamp;
+      // balance. The ramp goes to the kernel through its parameter slots.
       const centre = this.sendCentre[stereo ? 0 : 1]!;
-      ramp[0] = sendStart * (pre ? centre : leftStart);
-      ramp[1] = sendEnd * (pre ? centre : leftEnd);
-      ramp[2] = sendStart * (pre ? centre : rightStart);
-      ramp[3] = sendEnd * (pre ? centre : rightEnd);
-      this.addSend(a, stereo, n, inverseFrames);
+      const sendLeft = sendStart * (pre ? centre : leftStart);
+      const sendRight = sendStart * (pre ? centre : rightStart);
+      const p = this.mixer.params;
+      p[RampSlot.left] = sendLeft;
+      p[RampSlot.leftStep] = (sendEnd * (pre ? centre : leftEnd) - sendLeft) * inverseFrames;
+      p[RampSlot.right] = sendRight;
+      p[RampSlot.rightStep] = (sendEnd * (pre ? centre : rightEnd) - sendRight) * inverseFrames;
+      this.mixer.addSend(a, stereo, n);
     }
 
     // Fader and pan into the mix; post-fader meter of the strip (console-mix.wat).
@@ -478,19 +478,6 @@ export class ConsoleGraph {
     }
     this.nextGains[0] = pan <= 0 ? 1 : Math.SQRT2 * Math.cos(angle);
     this.nextGains[1] = pan >= 0 ? 1 : Math.SQRT2 * Math.sin(angle);
-  }
-
-  /** Audio thread: adds the strip to aux `a`'s bus, ramping the gains held in `sendRamp`. */
-  private addSend(a: number, stereo: boolean, n: number, inverseFrames: number): void {
-    const ramp = this.sendRamp;
-    const p = this.mixer.params;
-    const gl = ramp[0]!;
-    const gr = ramp[2]!;
-    p[RampSlot.left] = gl;
-    p[RampSlot.leftStep] = (ramp[1]! - gl) * inverseFrames;
-    p[RampSlot.right] = gr;
-    p[RampSlot.rightStep] = (ramp[3]! - gr) * inverseFrames;
-    this.mixer.addSend(a, stereo, n);
   }
 
   private processAux(a: number, n: number, reset: boolean): void {
