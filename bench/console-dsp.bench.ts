@@ -90,8 +90,11 @@ function timePerBlockMs(run: () => void, blocks: number): number {
   return (performance.now() - started) / blocks;
 }
 
-/** Runs of each side in the offline comparison, alternated (ours, ffmpeg, ours, ...); medians printed. */
-const OFFLINE_RUNS = 3;
+/**
+ * Runs of each side in the offline comparison, alternated (ours, ours on one thread, ffmpeg,
+ * ours, ...); medians printed.
+ */
+const OFFLINE_RUNS = 5;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -104,6 +107,11 @@ function median(values: readonly number[]): number {
  * medians: a shared machine's noise moves single runs by ±30 %. Two inputs: as written (peaks
  * about -4 dBFS: the limiter watches but rarely acts) and 9 dB hotter (it limits much of the
  * time, as on a loud master).
+ *
+ * A render this long measures and writes its output on the render output worker (the first run
+ * of the bench starts it, and its start-up is in that run's time); the "one thread" line is the
+ * same render with the output on the rendering thread, and "per CPU second" divides by the CPU
+ * time of every thread, as ffmpeg's -benchmark figure does, for a like-for-like comparison.
  */
 async function offlineMastering(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lathe-bench-master-'));
@@ -134,17 +142,28 @@ async function offlineMastering(): Promise<void> {
     ];
     for (const { name, values, ffmpegGain } of cases) {
       const ours: number[] = [];
+      const oneThread: number[] = [];
       const theirs: number[] = [];
+      let ourCpuSeconds = 0;
+      let theirCpuSeconds = 0;
       let limited = 0;
       for (let run = 0; run < OFFLINE_RUNS; run++) {
+        const cpu = process.cpuUsage();
         const started = performance.now();
+        // 60 s: the output is measured and written on the render output worker.
         const result = await renderMaster(input, path.join(dir, 'out.wav'), { bits: '24', values });
         ours.push(seconds / ((performance.now() - started) / 1000));
+        const used = process.cpuUsage(cpu);
+        ourCpuSeconds += (used.user + used.system) / 1e6;
         limited = result.truePeakDbtp;
+        const inlineStarted = performance.now();
+        await renderMaster(input, path.join(dir, 'out-1.wav'), { bits: '24', values, outputWorker: false });
+        oneThread.push(seconds / ((performance.now() - inlineStarted) / 1000));
         const ffmpegStarted = performance.now();
-        await promisify(execFile)('ffmpeg', [
+        const { stderr } = await promisify(execFile)('ffmpeg', [
           '-nostats',
           '-hide_banner',
+          '-benchmark',
           '-i',
           input,
           '-af',
@@ -155,14 +174,34 @@ async function offlineMastering(): Promise<void> {
           path.join(dir, 'ffmpeg.wav'),
         ]);
         theirs.push(seconds / ((performance.now() - ffmpegStarted) / 1000));
+        const times = /utime=([\d.]+)s stime=([\d.]+)s/.exec(stderr);
+        if (!times) throw new Error(`bench: no -benchmark times from ffmpeg:\n${stderr.slice(-500)}`);
+        theirCpuSeconds += Number(times[1]) + Number(times[2]);
       }
       const ffmpeg = median(theirs);
+      const ffmpegName = `ffmpeg ${ffmpegGain}equalizer x3,acompressor,alimiter`;
       report(
         name,
         median(ours),
         'x RT',
         ffmpeg,
-        `ffmpeg ${ffmpegGain}equalizer x3,acompressor,alimiter (${ffmpeg.toFixed(0)}x RT); output ${limited.toFixed(2)} dBTP; runs ${ours.map((x) => x.toFixed(0)).join('/')}`,
+        `${ffmpegName} (${ffmpeg.toFixed(0)}x RT); output ${limited.toFixed(2)} dBTP; runs ${ours.map((x) => x.toFixed(0)).join('/')}`,
+      );
+      report(
+        `${name}, one thread`,
+        median(oneThread),
+        'x RT',
+        ffmpeg,
+        `${ffmpegName}; output measured and written on the rendering thread; runs ${oneThread.map((x) => x.toFixed(0)).join('/')}`,
+      );
+      const perCpu = (OFFLINE_RUNS * seconds) / ourCpuSeconds;
+      const ffmpegPerCpu = (OFFLINE_RUNS * seconds) / theirCpuSeconds;
+      report(
+        `${name}, per CPU second`,
+        perCpu,
+        'x RT',
+        ffmpegPerCpu,
+        `${ffmpegName} per CPU second (${ffmpegPerCpu.toFixed(0)}x; user + system time of every thread, both)`,
       );
     }
   } finally {

@@ -130,7 +130,7 @@ describe('lathe render', () => {
     expect(Math.abs(firstBelow - RATE)).toBeLessThanOrEqual(128 + 8);
   }, 60_000);
 
-  it('shows progress on a long render', async () => {
+  it('shows progress on a long render, writes it whole from the output worker and exits', async () => {
     const input = path.join(dir, 'long.wav');
     await writeWav(input, { sampleRate: RATE, channels: [tone(40, 0.1), tone(40, 0.1)] }, '16');
     const out = path.join(dir, 'out-long.wav');
@@ -138,6 +138,11 @@ describe('lathe render', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/rendering 50 %/);
     expect(result.stderr).toMatch(/rendering 100 %/);
+    // 40 s: long enough for the output worker (OUTPUT_WORKER_SECONDS), which must not hold
+    // the process open once the render is done (runner.run waits for the exit).
+    const written = await readWav(out);
+    expect(written.channels[0]!.length).toBe(40 * RATE);
+    expect(Math.max(...written.channels[1]!.subarray(20 * RATE, 21 * RATE))).toBeCloseTo(0.1, 3);
   }, 120_000);
 });
 

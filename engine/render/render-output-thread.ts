@@ -1,0 +1,77 @@
+import { parentPort } from 'node:worker_threads';
+import { isLatheError } from '../errors.ts';
+import type { FromOutputWorker, ToOutputWorker } from './render-output-messages.ts';
+import { RenderOutputStage } from './render-output-stage.ts';
+
+/**
+ * The render output worker (see render-output-worker.ts): runs a RenderOutputStage for each
+ * render the main thread opens, handling messages strictly in order.
+ */
+const port = parentPort;
+if (port === null) throw new Error('render-output-thread.ts runs as a worker thread');
+
+let stage: RenderOutputStage | null = null;
+/** Set once this render has failed (and been reported): writes are then only handed back. */
+let failed = false;
+let queue: Promise<void> = Promise.resolve();
+
+function post(message: FromOutputWorker, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+function fail(error: unknown): void {
+  failed = true;
+  stage = null;
+  post(
+    isLatheError(error)
+      ? { type: 'failed', code: error.code, message: error.message }
+      : { type: 'failed', code: 'LATHE_RENDER_FAILED', message: (error as Error).message },
+  );
+}
+
+async function handle(message: ToOutputWorker): Promise<void> {
+  switch (message.type) {
+    case 'open':
+      failed = false;
+      try {
+        stage = await RenderOutputStage.open(message.target, message.options);
+      } catch (error) {
+        fail(error);
+      }
+      return;
+    case 'write':
+      if (stage !== null && !failed) {
+        try {
+          await stage.write(message.left, message.right, message.frames);
+        } catch (error) {
+          // The writer has deleted its temporary file.
+          fail(error);
+        }
+      }
+      post({ type: 'returned', left: message.left, right: message.right }, [
+        message.left.buffer as ArrayBuffer,
+        message.right.buffer as ArrayBuffer,
+      ]);
+      return;
+    case 'finish':
+      if (stage === null || failed) return;
+      try {
+        const measurement = await stage.finish();
+        stage = null;
+        post({ type: 'finished', measurement });
+      } catch (error) {
+        fail(error);
+      }
+      return;
+    case 'abort':
+      await stage?.abort();
+      stage = null;
+      failed = false;
+      post({ type: 'aborted' });
+      return;
+  }
+}
+
+port.on('message', (message: ToOutputWorker) => {
+  queue = queue.then(() => handle(message)).catch(fail);
+});
