@@ -423,6 +423,21 @@ export class WavStreamWriter {
     this.state = 'done';
   }
 
+  /**
+   * Asks the disk to store what has been written so far (fdatasync). Optional: finish() syncs
+   * anyway, but a writer that syncs as it goes leaves finish() little to wait for.
+   */
+  async syncData(): Promise<void> {
+    this.enter('sync');
+    try {
+      await this.file.datasync();
+    } catch (error) {
+      await this.discard();
+      throw writeFailed(this.path, 'sync', error);
+    }
+    this.state = 'open';
+  }
+
   /** Stops and deletes the temporary file; the target is left as it was. Never throws. */
   async abort(): Promise<void> {
     if (this.state === 'done') return;

@@ -68,6 +68,8 @@ export class ConsoleGraph {
   private readonly stripIsStereo: Uint8Array;
   /** First input channel of each strip. */
   private readonly inputOffset: Int32Array;
+  /** 0: the input is interleaved; else planar, channel c from c * planarInputStride on. */
+  private planarInputStride = 0;
   private readonly stripProcessors: BlockProcessor[][];
   private readonly auxEffects: BlockProcessor[];
   private readonly masterStages: BlockProcessor[];
@@ -263,8 +265,16 @@ export class ConsoleGraph {
   }
 
   /**
-   * Audio thread: one block. `input` is interleaved with `inputChannels` channels (strips read
-   * their channels in layout order; missing channels are silence); `output` is interleaved with
+   * Offline renders: `input` blocks are planar from now on, channel c starting `channelStride`
+   * samples after channel 0 (the files they come from are read planar). 0: interleaved again.
+   */
+  usePlanarInput(channelStride: number): void {
+    this.planarInputStride = Math.max(0, Math.floor(channelStride));
+  }
+
+  /**
+   * Audio thread: one block. `input` is interleaved with `inputChannels` channels, or planar
+   * (see usePlanarInput) (strips read their channels in layout order; missing channels are silence); `output` is interleaved with
    * `outputChannels` channels (the master on 1/2, a mono output gets (L+R)/2, the rest silence).
    * The transport's block plan must be made first (`transport.plan`). Allocates nothing, never throws.
    */
@@ -342,6 +352,18 @@ export class ConsoleGraph {
       return;
     }
     const channel = this.inputOffset[s]!;
+    const planar = this.planarInputStride;
+    if (planar > 0) {
+      if (channel < inputChannels) {
+        for (let i = 0, j = channel * planar; i < n; i++, j++) left[i] = input[j]!;
+      } else left.fill(0, 0, n);
+      if (stereo) {
+        if (channel + 1 < inputChannels) {
+          for (let i = 0, j = (channel + 1) * planar; i < n; i++, j++) right[i] = input[j]!;
+        } else right.fill(0, 0, n);
+      }
+      return;
+    }
     if (channel < inputChannels) {
       for (let i = 0, j = channel; i < n; i++, j += inputChannels) left[i] = input[j]!;
     } else left.fill(0, 0, n);

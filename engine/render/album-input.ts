@@ -8,7 +8,6 @@ import { TrackSource, type TrackSourceSpec } from './track-source.ts';
  * a time, so memory does not grow with the album.
  */
 export class AlbumInput implements OfflineInput {
-  readonly channels = 2;
   private readonly specs: readonly TrackSourceSpec[];
   private readonly timeline: AlbumTimeline;
   private readonly sampleRate: number;
@@ -22,23 +21,28 @@ export class AlbumInput implements OfflineInput {
     this.sampleRate = sampleRate;
   }
 
-  async read(target: Float32Array, frames: number): Promise<number> {
+  async read(left: Float32Array, right: Float32Array, frames: number): Promise<number> {
     const track = this.timeline.tracks[this.trackIndex];
     if (track === undefined) return 0;
     if (this.position < track.start) {
       // The gap before the track.
       const count = Math.min(frames, track.start - this.position);
-      target.fill(0, 0, 2 * count);
+      left.fill(0, 0, count);
+      right.fill(0, 0, count);
       this.position += count;
       return count;
     }
     this.current ??= await TrackSource.open(this.specs[this.trackIndex]!, this.sampleRate);
-    const got = await this.current.read(target, Math.min(frames, track.start + track.frames - this.position));
+    const got = await this.current.read(
+      left,
+      right,
+      Math.min(frames, track.start + track.frames - this.position),
+    );
     this.position += got;
     if (got === 0 || this.position >= track.start + track.frames) {
       await this.close();
       this.trackIndex++;
-      if (got === 0) return this.read(target, frames);
+      if (got === 0) return this.read(left, right, frames);
     }
     return got;
   }

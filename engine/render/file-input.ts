@@ -9,7 +9,6 @@ import type { OfflineInput } from './offline-render.ts';
  * left a tenth of a mastering render idle.
  */
 export class FileInput implements OfflineInput {
-  readonly channels = 2;
   private readonly reader: AudioFileReader;
   private readonly resampler: PolyphaseResampler | null;
   /** Two sets of file-block buffers: one being used, one being read ahead into. */
@@ -45,15 +44,12 @@ export class FileInput implements OfflineInput {
     this.pending = Array.from({ length: fileChannels }, () => new Float32Array(capacity));
   }
 
-  async read(target: Float32Array, frames: number): Promise<number> {
+  async read(left: Float32Array, right: Float32Array, frames: number): Promise<number> {
     if (this.pendingStart >= this.pendingEnd && !(await this.refill())) return 0;
     const count = Math.min(frames, this.pendingEnd - this.pendingStart);
-    const left = this.pending[0]!;
-    const right = this.pending[1] ?? left;
-    for (let i = 0, at = this.pendingStart; i < count; i++, at++) {
-      target[2 * i] = left[at]!;
-      target[2 * i + 1] = right[at]!;
-    }
+    const start = this.pendingStart;
+    left.set(this.pending[0]!.subarray(start, start + count));
+    right.set((this.pending[1] ?? this.pending[0]!).subarray(start, start + count));
     this.pendingStart += count;
     return count;
   }

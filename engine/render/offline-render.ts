@@ -1,11 +1,10 @@
 import type { RuntimeParts } from '../worker/create-runtime.ts';
 import type { RenderOutput } from './render-output.ts';
 
-/** Interleaved input for an offline run (a file being mastered); null for none. */
+/** Stereo input for an offline run (a file being mastered); null for none. */
 export interface OfflineInput {
-  readonly channels: number;
-  /** Fills `target` with up to `frames` interleaved frames; returns frames read (0 at the end). */
-  read(target: Float32Array, frames: number): Promise<number>;
+  /** Fills `left` and `right` with up to `frames` frames; returns frames read (0 at the end). */
+  read(left: Float32Array, right: Float32Array, frames: number): Promise<number>;
 }
 
 export interface OfflineRunOptions {
@@ -34,18 +33,20 @@ const BATCH_FRAMES = 4096;
 export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions): Promise<number> {
   const { runtime, graph } = parts;
   const block = options.blockSize;
-  const inputChannels = options.input?.channels ?? 0;
+  const inputChannels = options.input === null ? 0 : 2;
   // No interleaved outputs: the master bus is read planar from the graph after each block.
   runtime.configure({ sampleRate: graph.sampleRate, blockSize: block, inputChannels, outputChannels: 0 });
   const batchBlocks = Math.max(1, Math.floor(BATCH_FRAMES / block));
   const batchFrames = batchBlocks * block;
-  const stride = Math.max(1, inputChannels);
-  const input = new Float32Array(stride * batchFrames);
+  // Planar input, as the files are read: the batch's left, then its right. Block k reads from
+  // k * block on, its right channel batchFrames further (no interleave and de-interleave).
+  runtime.usePlanarInput(batchFrames);
+  const input = new Float32Array(2 * batchFrames);
+  const inputLeft = input.subarray(0, batchFrames);
+  const inputRight = input.subarray(batchFrames);
   const noOutput = new Float32Array(0);
-  // One view per block of the batch, made once: the runtime reads a block's interleaved input.
-  const inputBlocks = Array.from({ length: batchBlocks }, (_, k) =>
-    input.subarray(k * block * stride, (k + 1) * block * stride),
-  );
+  // One view per block of the batch, made once.
+  const inputBlocks = Array.from({ length: batchBlocks }, (_, k) => input.subarray(k * block));
   const output = options.output;
   const chunkFrames = output.chunkFrames;
   let [left, right] = output.buffers();
@@ -65,15 +66,23 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
     if (!inputDone && options.input !== null) {
       let got = 0;
       while (got < frames) {
-        const read = await options.input.read(input.subarray(got * inputChannels), frames - got);
+        const read = await options.input.read(
+          inputLeft.subarray(got),
+          inputRight.subarray(got),
+          frames - got,
+        );
         if (read === 0) {
           inputDone = true;
           break;
         }
         got += read;
       }
-      input.fill(0, got * inputChannels, frames * stride);
-    } else input.fill(0, 0, frames * stride);
+      inputLeft.fill(0, got, frames);
+      inputRight.fill(0, got, frames);
+    } else if (inputChannels > 0) {
+      inputLeft.fill(0, 0, frames);
+      inputRight.fill(0, 0, frames);
+    }
     let count = 0;
     for (let k = 0; k < blocks; k++) {
       runtime.process(inputBlocks[k]!, noOutput, block);

@@ -10,6 +10,9 @@ import { RenderOutputStage } from './render-output-stage.ts';
 const port = parentPort;
 if (port === null) throw new Error('render-output-thread.ts runs as a worker thread');
 
+/** Frames between syncs to the disk (about 5 s at 48 kHz): see RenderOutputStage.open. */
+const SYNC_EVERY_FRAMES = 262144;
+
 let stage: RenderOutputStage | null = null;
 /** Set once this render has failed (and been reported): writes are then only handed back. */
 let failed = false;
@@ -34,7 +37,7 @@ async function handle(message: ToOutputWorker): Promise<void> {
     case 'open':
       failed = false;
       try {
-        stage = await RenderOutputStage.open(message.target, message.options);
+        stage = await RenderOutputStage.open(message.target, message.options, SYNC_EVERY_FRAMES);
       } catch (error) {
         fail(error);
       }

@@ -8,17 +8,11 @@ const BLOCK = 8192;
  * memory): the source's loudness at unity gain, which is where a gain search starts.
  */
 export async function measureInputLoudness(input: OfflineInput, sampleRate: number): Promise<number> {
-  const channels = input.channels;
-  const meter = new LoudnessMeter(sampleRate, channels);
-  const interleaved = new Float32Array(BLOCK * channels);
-  const planar = Array.from({ length: channels }, () => new Float32Array(BLOCK));
+  const meter = new LoudnessMeter(sampleRate, 2);
+  const planar = [new Float32Array(BLOCK), new Float32Array(BLOCK)] as const;
   for (;;) {
-    const got = await input.read(interleaved, BLOCK);
+    const got = await input.read(planar[0], planar[1], BLOCK);
     if (got === 0) break;
-    for (let c = 0; c < channels; c++) {
-      const channel = planar[c]!;
-      for (let i = 0; i < got; i++) channel[i] = interleaved[i * channels + c]!;
-    }
     meter.process(planar, got);
   }
   return meter.integrated();

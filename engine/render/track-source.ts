@@ -35,7 +35,6 @@ export function fadeGain(frame: number, frames: number, fadeIn: number, fadeOut:
  * few frames are cut or padded with silence), faded and scaled.
  */
 export class TrackSource implements OfflineInput {
-  readonly channels = 2;
   readonly spec: TrackSourceSpec;
   private readonly reader: AudioFileReader;
   private readonly input: FileInput;
@@ -66,22 +65,23 @@ export class TrackSource implements OfflineInput {
     return Math.round((frames * rate) / fileRate);
   }
 
-  async read(target: Float32Array, frames: number): Promise<number> {
+  async read(left: Float32Array, right: Float32Array, frames: number): Promise<number> {
     const { frames: length, fadeInFrames, fadeOutFrames } = this.spec;
     const wanted = Math.min(frames, length - this.position);
     if (wanted <= 0) return 0;
-    let got = await this.input.read(target, wanted);
+    let got = await this.input.read(left, right, wanted);
     if (got === 0) {
       // The resampler delivered a frame or two less than the rounded length: pad with silence.
-      target.fill(0, 0, 2 * wanted);
+      left.fill(0, 0, wanted);
+      right.fill(0, 0, wanted);
       got = wanted;
     }
     for (let i = 0; i < got; i++) {
       const frame = this.position + i;
       const inFade = frame < fadeInFrames || length - frame <= fadeOutFrames;
       const g = inFade ? this.gain * fadeGain(frame, length, fadeInFrames, fadeOutFrames) : this.gain;
-      target[2 * i] = target[2 * i]! * g;
-      target[2 * i + 1] = target[2 * i + 1]! * g;
+      left[i] = left[i]! * g;
+      right[i] = right[i]! * g;
     }
     this.position += got;
     return got;

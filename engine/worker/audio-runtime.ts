@@ -134,6 +134,15 @@ export class AudioRuntime {
   }
 
   /**
+   * Offline renders: `process` takes planar input blocks, channel c `channelStride` samples
+   * after channel 0 (ConsoleGraph.usePlanarInput). Nothing that arms a measurement runs offline,
+   * and the measurement reads interleaved input only.
+   */
+  usePlanarInput(channelStride: number): void {
+    this.graph.usePlanarInput(channelStride);
+  }
+
+  /**
    * Audio thread: one block. Allocates nothing, never throws. It reads no clock: every clock in
    * Node 20 returns a freshly boxed number; DSP load is measured from outside (see Engine).
    */

@@ -272,7 +272,10 @@ describe('WavStreamWriter', () => {
     const target = path.join(dir, 'render.wav');
     const writer = await WavStreamWriter.create(target, { sampleRate: 44100, channelCount: 2, format: '16' });
     const block = new Float32Array(4410).fill(0.25);
-    await writer.write([block, block], 4410);
+    await writer.write([block, block], 2205);
+    // A sync along the way (the render output worker's) changes nothing in the file.
+    await writer.syncData();
+    await writer.write([block.subarray(2205), block.subarray(2205)], 2205);
     const during = readdirSync(dir);
     expect(during).toHaveLength(1);
     expect(during[0]).toMatch(/^\.render\.wav\.[0-9a-f]+\.partial$/);
@@ -282,6 +285,8 @@ describe('WavStreamWriter', () => {
     expect(readdirSync(dir)).toEqual(['render.wav']);
     expect((await readAudioFile(target)).format.frames).toBe(4410);
     await expect(writer.write([block, block], 10)).rejects.toBeInstanceOf(LatheError);
+    await expect(writer.syncData()).rejects.toBeInstanceOf(LatheError);
+    expect((await readAudioFile(target)).channels[1]!.every((x) => x === 0.25)).toBe(true);
 
     // A second render over an existing target: aborted, the old file is untouched.
     const before = readFileSync(target);
