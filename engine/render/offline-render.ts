@@ -38,21 +38,25 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
   runtime.configure({ sampleRate: graph.sampleRate, blockSize: block, inputChannels, outputChannels: 0 });
   const batchBlocks = Math.max(1, Math.floor(BATCH_FRAMES / block));
   const batchFrames = batchBlocks * block;
-  // Planar input, as the files are read: the batch's left, then its right. Block k reads from
-  // k * block on, its right channel batchFrames further (no interleave and de-interleave).
-  runtime.usePlanarInput(batchFrames);
-  const input = new Float32Array(2 * batchFrames);
-  const inputLeft = input.subarray(0, batchFrames);
-  const inputRight = input.subarray(batchFrames);
+  // Planar input, as the files are read (no interleave and de-interleave); each block's
+  // channels are views on the batch, made once.
+  const inputLeft = new Float32Array(batchFrames);
+  const inputRight = new Float32Array(batchFrames);
+  const inputBlocks = Array.from({ length: batchBlocks }, (_, k) =>
+    [inputLeft, inputRight].map((channel) => channel.subarray(k * block, (k + 1) * block)),
+  );
+  const noInput = new Float32Array(0);
   const noOutput = new Float32Array(0);
-  // One view per block of the batch, made once.
-  const inputBlocks = Array.from({ length: batchBlocks }, (_, k) => input.subarray(k * block));
   const output = options.output;
   const chunkFrames = output.chunkFrames;
   let [left, right] = output.buffers();
   let filled = 0;
   const masterLeft = graph.masterLeft;
   const masterRight = graph.masterRight;
+  // Whole blocks are copied out with TypedArray.set from these views (a copy, ~10x faster than
+  // an element loop); the first blocks, partly dropped as latency, and the last take the loop.
+  const wholeLeft = masterLeft.subarray(0, block);
+  const wholeRight = masterRight.subarray(0, block);
   let skip = options.latencyFrames;
   let toWrite = options.totalFrames;
   let inputDone = options.input === null;
@@ -85,7 +89,8 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
     }
     let count = 0;
     for (let k = 0; k < blocks; k++) {
-      runtime.process(inputBlocks[k]!, noOutput, block);
+      if (inputChannels > 0) runtime.usePlanarInput(inputBlocks[k]!);
+      runtime.process(noInput, noOutput, block);
       let from = 0;
       if (skip > 0) {
         from = Math.min(skip, block);
@@ -95,9 +100,14 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
       count += take > 0 ? take : 0;
       while (take > 0) {
         const n = Math.min(take, chunkFrames - filled);
-        for (let i = 0; i < n; i++) {
-          left[filled + i] = masterLeft[from + i]!;
-          right[filled + i] = masterRight[from + i]!;
+        if (n === block) {
+          left.set(wholeLeft, filled);
+          right.set(wholeRight, filled);
+        } else {
+          for (let i = 0; i < n; i++) {
+            left[filled + i] = masterLeft[from + i]!;
+            right[filled + i] = masterRight[from + i]!;
+          }
         }
         filled += n;
         from += n;
@@ -118,5 +128,6 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
   }
   if (filled > 0) await output.push(filled);
   options.onProgress?.(written, options.totalFrames);
+  runtime.usePlanarInput(null);
   return written;
 }

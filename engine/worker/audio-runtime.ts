@@ -134,12 +134,13 @@ export class AudioRuntime {
   }
 
   /**
-   * Offline renders: `process` takes planar input blocks, channel c `channelStride` samples
-   * after channel 0 (ConsoleGraph.usePlanarInput). Nothing that arms a measurement runs offline,
-   * and the measurement reads interleaved input only.
+   * Offline renders, before each block: the strips read input channel c from `channels[c]`
+   * instead of `process`'s interleaved input (ConsoleGraph.usePlanarInput). Nothing that arms a
+   * measurement runs offline, and the measurement reads interleaved input only. Audio thread:
+   * allocates nothing.
    */
-  usePlanarInput(channelStride: number): void {
-    this.graph.usePlanarInput(channelStride);
+  usePlanarInput(channels: readonly Float32Array[] | null): void {
+    this.graph.usePlanarInput(channels);
   }
 
   /**

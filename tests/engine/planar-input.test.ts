@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createRuntime, type ConsoleLayout } from '../../engine/index.ts';
 
 /**
- * Offline renders hand the console planar input blocks (ConsoleGraph.usePlanarInput); the live
- * backends interleaved ones. The same samples must make the same output either way, for every
- * strip's channels (a mono strip on channel 0, a stereo strip on 1 and 2, a stereo strip whose
- * right channel is missing, so silent).
+ * Offline renders hand the console each block's input channels as separate arrays
+ * (ConsoleGraph.usePlanarInput); the live backends interleave them. The same samples must make
+ * the same output either way, for every strip's channels (a mono strip on channel 0, a stereo
+ * strip on 1 and 2, a stereo strip on 3 whose right channel is missing: silence both ways).
  */
 describe('planar input blocks', () => {
   it('give the console the same output as the same samples interleaved', () => {
@@ -29,18 +29,20 @@ describe('planar input blocks', () => {
     for (const planar of [false, true]) {
       const { runtime, graph } = createRuntime({ layout, sampleRate: 48000, maxBlockFrames: block });
       runtime.configure({ sampleRate: 48000, blockSize: block, inputChannels: channels, outputChannels: 0 });
-      // A stride wider than the block, as runOffline's batches have.
-      const stride = 3 * block;
-      if (planar) runtime.usePlanarInput(stride);
-      const input = new Float32Array(planar ? channels * stride : channels * block);
+      // Planar: one array per channel, the fourth missing (silence), as runOffline's views.
+      const lines = Array.from({ length: channels - 1 }, () => new Float32Array(block));
+      const input = new Float32Array(planar ? 0 : channels * block);
       const out = new Float32Array(2 * blocks * block);
       for (let k = 0; k < blocks; k++) {
         for (let i = 0; i < block; i++) {
           for (let c = 0; c < channels; c++) {
-            const x = samples[(k * block + i) * channels + c]!;
-            input[planar ? c * stride + i : i * channels + c] = x;
+            const x = c < channels - 1 ? samples[(k * block + i) * channels + c]! : 0;
+            if (planar) {
+              if (c < channels - 1) lines[c]![i] = x;
+            } else input[i * channels + c] = x;
           }
         }
+        if (planar) runtime.usePlanarInput(lines);
         runtime.process(input, new Float32Array(0), block);
         out.set(graph.masterLeft.subarray(0, block), 2 * k * block);
         out.set(graph.masterRight.subarray(0, block), (2 * k + 1) * block);
