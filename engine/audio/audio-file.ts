@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { PcmDecodeKernel } from '../wasm/pcm-decode-kernel.ts';
 import { LatheError } from '../errors.ts';
 import { readAiffLayout } from './aiff-file.ts';
 import { readWavLayout, type DecodedAudio } from './wav-file.ts';
@@ -124,6 +125,8 @@ export class AudioFileReader {
   private readonly blockAlign: number;
   private readonly buffer: Uint8Array;
   private readonly view: DataView;
+  /** Little-endian 16- and 24-bit PCM (most files): decoded by a WebAssembly kernel. */
+  private readonly kernel: PcmDecodeKernel | null;
   private framesRead = 0;
   private closed = false;
 
@@ -142,10 +145,16 @@ export class AudioFileReader {
       codec: layout.codec,
     };
     this.blockAlign = layout.bytesPerSample * layout.channelCount;
-    // One spare byte: 24-bit samples are read as 4-byte words (see decodeFrames).
     const bytes = this.blockAlign * blockFrames;
-    this.view = new DataView(new ArrayBuffer(bytes + 1));
-    this.buffer = new Uint8Array(this.view.buffer, 0, bytes);
+    if (PcmDecodeKernel.decodes(layout.encoding, layout.bytesPerSample, layout.littleEndian)) {
+      this.kernel = new PcmDecodeKernel(layout.channelCount, layout.bytesPerSample, blockFrames);
+      this.buffer = this.kernel.bytes;
+      this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, bytes);
+    } else {
+      this.kernel = null;
+      this.buffer = new Uint8Array(bytes);
+      this.view = new DataView(this.buffer.buffer);
+    }
   }
 
   /** Opens `path` and parses its header. */
@@ -233,7 +242,8 @@ export class AudioFileReader {
         `${this.path}: truncated: the file ended ${this.layout.frames - this.framesRead - Math.floor(got.length / this.blockAlign)} frames early (did it change while being read?)`,
       );
     }
-    decodeFrames(this.view, this.layout, channels, offset, wanted);
+    if (this.kernel !== null) this.kernel.decode(channels, offset, wanted);
+    else decodeFrames(this.view, this.layout, channels, offset, wanted);
     this.framesRead += wanted;
     return wanted;
   }
@@ -314,12 +324,8 @@ function decodeFrames(
         for (let i = offset; i < end; i++, at += stride) out[i] = view.getInt16(at, le) / 32768;
         break;
       case 3:
-        if (le && view.byteLength > at + stride * (end - offset - 1) + 3) {
-          // One 4-byte load per sample (its top byte belongs to the next sample, or is the
-          // buffer's spare byte), sign-extended from bit 23.
-          for (let i = offset; i < end; i++, at += stride)
-            out[i] = ((view.getInt32(at, true) << 8) >> 8) / 8388608;
-        } else if (le) {
+        // (Little-endian files take PcmDecodeKernel; this serves any other caller.)
+        if (le) {
           for (let i = offset; i < end; i++, at += stride) {
             out[i] =
               (view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608;
