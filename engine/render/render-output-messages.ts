@@ -4,7 +4,13 @@ import type { OutputMeasurement } from './render-output.ts';
 
 /** Main thread to the render output worker: one render at a time, in order. */
 export type ToOutputWorker =
-  | { readonly type: 'open'; readonly target: string; readonly options: WavStreamWriterOptions }
+  /** `cancel`: an Int32Array word the main thread sets to 1 when it aborts (writes then skip). */
+  | {
+      readonly type: 'open';
+      readonly target: string;
+      readonly options: WavStreamWriterOptions;
+      readonly cancel: SharedArrayBuffer;
+    }
   /** The buffers are transferred; they come back in a 'returned' message once written. */
   | {
       readonly type: 'write';

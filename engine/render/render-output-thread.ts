@@ -16,14 +16,18 @@ const SYNC_EVERY_FRAMES = 262144;
 let stage: RenderOutputStage | null = null;
 /** Set once this render has failed (and been reported): writes are then only handed back. */
 let failed = false;
+/** This render's cancel word (set by the main thread when it aborts): queued writes are skipped. */
+let cancelled: Int32Array = new Int32Array(1);
 let queue: Promise<void> = Promise.resolve();
 
 function post(message: FromOutputWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
-function fail(error: unknown): void {
+async function fail(error: unknown): Promise<void> {
   failed = true;
+  // The writer deletes its file when it fails itself; anything else failing must too.
+  await stage?.abort();
   stage = null;
   post(
     isLatheError(error)
@@ -36,19 +40,19 @@ async function handle(message: ToOutputWorker): Promise<void> {
   switch (message.type) {
     case 'open':
       failed = false;
+      cancelled = new Int32Array(message.cancel);
       try {
         stage = await RenderOutputStage.open(message.target, message.options, SYNC_EVERY_FRAMES);
       } catch (error) {
-        fail(error);
+        await fail(error);
       }
       return;
     case 'write':
-      if (stage !== null && !failed) {
+      if (stage !== null && !failed && Atomics.load(cancelled, 0) === 0) {
         try {
           await stage.write(message.left, message.right, message.frames);
         } catch (error) {
-          // The writer has deleted its temporary file.
-          fail(error);
+          await fail(error);
         }
       }
       post({ type: 'returned', left: message.left, right: message.right }, [
@@ -58,12 +62,17 @@ async function handle(message: ToOutputWorker): Promise<void> {
       return;
     case 'finish':
       if (stage === null || failed) return;
+      if (Atomics.load(cancelled, 0) !== 0) {
+        // Aborted while finishing: writes were skipped, so the file must not be completed.
+        await fail(new Error('the render was aborted'));
+        return;
+      }
       try {
         const measurement = await stage.finish();
         stage = null;
         post({ type: 'finished', measurement });
       } catch (error) {
-        fail(error);
+        await fail(error);
       }
       return;
     case 'abort':

@@ -57,7 +57,10 @@ export class WorkerRenderOutput implements RenderOutput {
   private waiting: { resolve: (pair: Pair) => void; reject: (error: Error) => void } | null = null;
   private finishing: { resolve: (m: OutputMeasurement) => void; reject: (error: Error) => void } | null =
     null;
-  private aborting: (() => void) | null = null;
+  private aborting: Promise<void> | null = null;
+  private abortDone: (() => void) | null = null;
+  /** Set to 1 on abort: the worker skips the writes still queued (see render-output-thread.ts). */
+  private readonly cancel = new Int32Array(new SharedArrayBuffer(4));
   private failure: Error | null = null;
   /** The worker is no longer this output's: finished or aborted (back in the pool), or dead. */
   private done = false;
@@ -95,7 +98,7 @@ export class WorkerRenderOutput implements RenderOutput {
     const worker =
       takeIdle() ?? new Worker(BOOTSTRAP, { workerData: { entry: ENTRY.href }, name: 'lathe-render-output' });
     const output = new WorkerRenderOutput(target, worker, chunkFrames, maxBufferedFrames);
-    output.post({ type: 'open', target, options });
+    output.post({ type: 'open', target, options, cancel: output.cancel.buffer });
     return output;
   }
 
@@ -131,18 +134,22 @@ export class WorkerRenderOutput implements RenderOutput {
     });
   }
 
-  async abort(): Promise<void> {
-    if (this.done) return;
-    await new Promise<void>((resolve) => {
-      this.aborting = resolve;
+  abort(): Promise<void> {
+    if (this.aborting !== null) return this.aborting;
+    if (this.done) return Promise.resolve();
+    Atomics.store(this.cancel, 0, 1);
+    this.aborting = new Promise<void>((resolve) => {
+      this.abortDone = resolve;
       this.post({ type: 'abort' });
+    }).then(() => {
+      this.release();
     });
-    this.release();
+    return this.aborting;
   }
 
   private throwIfClosed(): void {
     if (this.failure !== null) throw this.failure;
-    if (this.done)
+    if (this.done || this.aborting !== null)
       throw new LatheError(
         'LATHE_RENDER_FAILED',
         `${this.target}: the output is already finished or aborted`,
@@ -173,15 +180,19 @@ export class WorkerRenderOutput implements RenderOutput {
         this.finishing = null;
         this.release();
         finishing?.resolve(message.measurement);
+        // An abort asked for meanwhile has nothing left to do.
+        const done = this.abortDone;
+        this.abortDone = null;
+        done?.();
         return;
       }
       case 'failed':
         this.fail(new LatheError(message.code, message.message));
         return;
       case 'aborted': {
-        const aborting = this.aborting;
-        this.aborting = null;
-        aborting?.();
+        const done = this.abortDone;
+        this.abortDone = null;
+        done?.();
         return;
       }
     }
@@ -203,9 +214,9 @@ export class WorkerRenderOutput implements RenderOutput {
     this.fail(
       new LatheError('LATHE_RENDER_FAILED', `${this.target}: the render's output worker stopped: ${reason}`),
     );
-    const aborting = this.aborting;
-    this.aborting = null;
-    aborting?.();
+    const done = this.abortDone;
+    this.abortDone = null;
+    done?.();
     this.detach();
   }
 

@@ -162,6 +162,7 @@ describe('render output on a worker thread', () => {
     await output.abort();
     expect(isLatheError(failure) && failure.code).toBe('LATHE_AUDIO_WRITE_FAILED');
     expect((failure as Error).message).toContain(missing);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
     expect(WorkerRenderOutput.warm).toBe(true);
     const next = path.join(dir, 'after-failure.wav');
     const measurement = await writeAll(
@@ -186,5 +187,59 @@ describe('render output on a worker thread', () => {
     await output.abort();
     expect(readdirSync(folder)).toEqual([]);
     await expect(output.finish()).rejects.toThrow();
+  });
+
+  it('settles every call when the worker dies mid-render, and the next render starts a new one', async () => {
+    const folder = mkdtempSync(path.join(dir, 'crash-'));
+    const output = WorkerRenderOutput.open(path.join(folder, 'out.wav'), OPTIONS, CHUNK, 2 * CHUNK);
+    const chunks = programme(false);
+    const [l, r] = output.buffers();
+    l.set(chunks[0]![0]);
+    r.set(chunks[0]![1]);
+    await output.push(CHUNK);
+    // A crash of the worker thread, as far as the render can tell.
+    await (output as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const pushing = (async (): Promise<void> => {
+      for (let k = 0; k < 8; k++) await output.push(CHUNK);
+    })();
+    await expect(pushing).rejects.toThrow(/output worker stopped/);
+    await expect(output.finish()).rejects.toThrow(/output worker stopped/);
+    await output.abort();
+    const next = path.join(folder, 'next.wav');
+    const measurement = await writeAll(WorkerRenderOutput.open(next, OPTIONS, CHUNK, 8 * CHUNK), chunks);
+    expect(measurement.samplePeakDbfs).toBeCloseTo(20 * Math.log10(0.7), 3);
+  });
+
+  it('settles a finish and two aborts asked for together, and leaves no file', async () => {
+    const folder = mkdtempSync(path.join(dir, 'overlap-'));
+    const output = WorkerRenderOutput.open(path.join(folder, 'out.wav'), OPTIONS, CHUNK, 64 * CHUNK);
+    for (let k = 0; k < 30; k++) await output.push(CHUNK);
+    const finishing = output.finish().then(
+      () => 'finished',
+      () => 'failed',
+    );
+    await Promise.all([output.abort(), output.abort()]);
+    // Either the file was complete before the abort reached the worker, or nothing is left.
+    const outcome = await finishing;
+    expect(readdirSync(folder)).toEqual(outcome === 'finished' ? ['out.wav'] : []);
+  });
+
+  it('renders a neutral chain back to its input exactly, latency dropped, at block sizes that do not divide a chunk', async () => {
+    const frames = 70001;
+    const left = Float32Array.from({ length: frames }, (_, i) => 0.5 * Math.sin(i * 0.01));
+    const right = Float32Array.from({ length: frames }, (_, i) => 0.25 * Math.cos(i * 0.013));
+    const source = path.join(dir, 'neutral-in.wav');
+    await writeWav(source, { sampleRate: RATE, channels: [left, right] }, '32f');
+    for (const blockSize of [100, 1000]) {
+      for (const outputWorker of [false, true]) {
+        const out = path.join(dir, `neutral-${blockSize}-${outputWorker}.wav`);
+        const report = await renderMaster(source, out, { bits: '32f', blockSize, outputWorker });
+        // At 100 frames a block, the latency dropped at the start spans two blocks.
+        expect(report.latencyFrames).toBeGreaterThan(100);
+        const written = (await readWav(out)).channels;
+        expect(written[0]).toEqual(left);
+        expect(written[1]).toEqual(right);
+      }
+    }
   });
 });
