@@ -201,7 +201,7 @@ async function offlineMastering(): Promise<void> {
         perCpu,
         'x RT',
         ffmpegPerCpu,
-        `${ffmpegName} per CPU second (${ffmpegPerCpu.toFixed(0)}x; user + system time of every thread, both)`,
+        `${ffmpegName} per CPU second (${ffmpegPerCpu.toFixed(0)}x; user + system time of every thread, both; ours includes starting the output worker in the first run)`,
       );
     }
   } finally {
