@@ -124,6 +124,21 @@ describe.skipIf(SKIP_REASON !== null)('room calibration wizard in a browser on t
     await page.getByRole('button', { name: 'Sweep every speaker at position 2' }).click();
     await settled();
     await page.locator('[data-sweep="0-1"]').waitFor();
+    // A third position, removed again: its row goes, the server forgets it (GET /api/room), and
+    // the wizard offers position 3 as the next new one.
+    await page.getByRole('button', { name: 'Add a microphone position' }).click();
+    await page.getByRole('button', { name: 'Sweep every speaker at position 3' }).click();
+    await settled();
+    await page.locator('[data-sweep="0-2"]').waitFor();
+    await page.getByRole('button', { name: 'Remove microphone position 3' }).click();
+    await settled();
+    await page.locator('[data-sweep="0-2"]').waitFor({ state: 'detached' });
+    const afterRemoval = await page.evaluate(async () => {
+      const reply = await fetch('/api/room');
+      return ((await reply.json()) as { positions: number[] }).positions;
+    });
+    expect(afterRemoval).toEqual([2]);
+    await page.getByRole('button', { name: 'Sweep every speaker at position 2' }).waitFor();
     await saveScreenshot(page, 'room-3-sweeps');
 
     // 4 Plots: measured, target, predicted and the tolerance band, on the lf-rise target.

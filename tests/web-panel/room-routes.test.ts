@@ -201,6 +201,25 @@ describe('room routes in a synthetic room', () => {
     expect(second.body['positions']).toBe(2);
     position.reflections = [];
 
+    // A third position taken, then removed again: it leaves the average (the fit below is that
+    // of the first two); positions that were never measured, or are not numbers, are refused.
+    const third = await call(roomApp, 'POST', '/api/room/sweep', { speaker: 0, position: 2, seconds: 1 });
+    expect(third.body['positions']).toBe(3);
+    const removed = await call(roomApp, 'DELETE', '/api/room/positions/2');
+    expect(removed.status).toBe(200);
+    expect(removed.body).toEqual({ removed: 2, positions: [2] });
+    expect((await call(roomApp, 'GET', '/api/room')).body['positions']).toEqual([2]);
+    for (const [url, message] of [
+      ['/api/room/positions/2', /no position 3: positions 1 to 2 have been measured/],
+      ['/api/room/positions/-1', /whole number from 0 to 63/],
+      ['/api/room/positions/one', /whole number from 0 to 63/],
+    ] as const) {
+      const refused = await call(roomApp, 'DELETE', url);
+      expect(refused.status, url).toBe(400);
+      expect(refused.body['code']).toBe('LATHE_MESSAGE_INVALID');
+      expect(refused.body['message']).toMatch(message);
+    }
+
     for (const bad of [
       { target: 'loud' },
       { toleranceDb: 0 },
@@ -339,6 +358,10 @@ describe('room routes in a synthetic room', () => {
     expect(busy.status).toBe(409);
     expect(busy.body['code']).toBe('LATHE_MEASUREMENT_BUSY');
     expect((await call(roomApp, 'GET', '/api/room')).body['busy']).toBe(true);
+    // Removing a position meanwhile would move the one being measured: refused too.
+    const removing = await call(roomApp, 'DELETE', '/api/room/positions/0');
+    expect(removing.status).toBe(409);
+    expect(removing.body['code']).toBe('LATHE_MEASUREMENT_BUSY');
     expect((await running).status).toBe(200);
     expect((await call(roomApp, 'GET', '/api/room')).body['busy']).toBe(false);
   }, 20_000);

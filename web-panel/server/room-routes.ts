@@ -90,6 +90,7 @@ function readSetup(raw: unknown): {
  *   PUT  /api/room/setup            {speakers: [{output, name?}], micInput, micName?, micCalibration?: {name, text}}
  *   POST /api/room/level-check      {speaker, seconds?}          -> {pass, code?, message, rmsDbfs, peakDbfs, headroomDb}
  *   POST /api/room/sweep            {speaker, position, seconds?} -> {delayMs, levelDb, response, positions, ...}
+ *   DELETE /api/room/positions/:position   (0-based) every speaker's take there -> {removed, positions}
  *   POST /api/room/fit              {target?, matchRangeHz?, maxBoostDb?, toleranceDb?} -> curves per speaker
  *   GET  /api/room/fit              the fitted curves again
  *   POST /api/room/apply            {} -> the monitor path values set
@@ -160,6 +161,14 @@ export const roomRoutes: FastifyPluginCallback<RoomDeps> = (app, { engine, profi
         integerField(body, 'position', 0, 63),
         seconds(body, SWEEP_SECONDS),
       );
+    }),
+  );
+  app.delete(
+    '/api/room/positions/:position',
+    handle((_raw, params) => {
+      const text = params['position'] ?? '';
+      if (!/^\d{1,2}$/.test(text)) throw new RoomBodyError('position must be a whole number from 0 to 63');
+      return room.removePosition(Number(text));
     }),
   );
   app.post(

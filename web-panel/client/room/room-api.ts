@@ -173,6 +173,8 @@ export const roomApi = {
     apiCall<LevelCheck>('POST', '/api/room/level-check', { speaker, seconds }),
   sweep: (speaker: number, position: number, seconds: number) =>
     apiCall<SweepResult>('POST', '/api/room/sweep', { speaker, position, seconds }),
+  removePosition: (position: number) =>
+    apiCall<{ removed: number; positions: number[] }>('DELETE', `/api/room/positions/${position}`),
   fit: (body: FitBody) => apiCall<FitResult>('POST', '/api/room/fit', body),
   apply: () => apiCall<ApplyResult>('POST', '/api/room/apply', {}),
   splNoise: (speaker: number, seconds: number) =>

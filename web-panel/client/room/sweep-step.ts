@@ -7,6 +7,7 @@ import type { RoomWizard } from './room-wizard.ts';
 
 export function sweepStep(w: RoomWizard): TemplateResult {
   const measured = w.speakers.every((_, k) => (w.sweeps[k]?.length ?? 0) > w.position);
+  const positions = Math.max(0, ...w.sweeps.map((takes) => takes.length));
   return html`
     <h2 id="step-title">3 Sweeps</h2>
     <p>
@@ -59,7 +60,41 @@ export function sweepStep(w: RoomWizard): TemplateResult {
         )}
       </tbody>
     </table>
+    <div class="row">
+      ${Array.from(
+        { length: positions },
+        (_, p) =>
+          html`<button
+            data-action="remove-position"
+            aria-label=${`Remove microphone position ${p + 1}`}
+            ?disabled=${w.working !== null}
+            @click=${() => void removePosition(w, p)}
+          >
+            Remove position ${p + 1}
+          </button>`,
+      )}
+    </div>
   `;
+}
+
+/**
+ * Forgets position `p` of every speaker (a bad take, or a seat that should not count): later
+ * positions move down by one, as on the server, and the fit must be made again.
+ */
+async function removePosition(w: RoomWizard, p: number): Promise<void> {
+  await w.run(`Removing position ${p + 1}`, async () => {
+    await roomApi.removePosition(p);
+    const before = Math.max(0, ...w.sweeps.map((takes) => takes.length));
+    w.sweeps = w.sweeps.map((takes) =>
+      takes
+        .filter((take) => take.position !== p)
+        .map((take) => (take.position > p ? { ...take, position: take.position - 1 } : take)),
+    );
+    const after = Math.max(0, ...w.sweeps.map((takes) => takes.length));
+    // On a new position not measured yet: still the next new one; else stay on a measured one.
+    w.position = w.position >= before ? after : Math.min(w.position, Math.max(0, after - 1));
+    w.fit = null;
+  });
 }
 
 async function sweepPosition(w: RoomWizard): Promise<void> {

@@ -323,6 +323,28 @@ export class RoomCalibration {
     };
   }
 
+  /**
+   * Step 3, undone: forgets microphone position `position` (0-based) of every speaker that has
+   * it, so it leaves the average; later positions move down by one. Refused while a measurement
+   * runs (its result would land at a moved index). The fit is out of date afterwards.
+   */
+  removePosition(position: number): Record<string, unknown> {
+    this.needSetup();
+    this.refuseWhileBusy();
+    const most = Math.max(0, ...this.takes.map((takes) => takes.length));
+    if (!Number.isInteger(position) || position < 0 || position >= most) {
+      throw new LatheError(
+        'LATHE_MESSAGE_INVALID',
+        most === 0
+          ? `no position ${position + 1}: nothing has been measured yet`
+          : `no position ${position + 1}: positions 1 to ${most} have been measured`,
+      );
+    }
+    for (const takes of this.takes) if (position < takes.length) takes.splice(position, 1);
+    this.fits = null;
+    return { removed: position, positions: this.takes.map((takes) => takes.length) };
+  }
+
   /** Step 4: average each speaker's positions and fit its correction; the plots' curves. */
   fit(options: FitOptions): Record<string, unknown> {
     const setup = this.needSetup();
