@@ -74,6 +74,8 @@ const FIRST_SAMPLE_MAX = 1e-3;
 export interface EngineEvents {
   fault: [string];
   status: [EngineStatus];
+  /** The master measurement was restarted (resetMasterMeters): panels reload their history. */
+  metersReset: [];
 }
 
 export const STARTUP_TIMEOUT_MS = 20_000;
@@ -393,6 +395,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   resetMasterMeters(): void {
     this.events.push(ENGINE_EVENT.RESET_MASTER_METERS, 0, 0);
+    this.emit('metersReset');
   }
 
   resetXruns(): void {

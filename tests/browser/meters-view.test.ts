@@ -177,7 +177,34 @@ describe.skipIf(!HAS_CHROMIUM)('meters page in a browser', () => {
         .length;
     const before = await historyLength();
     expect(before).toBeGreaterThan(20);
+    // A second panel on the same console: its history graph starts again too (meters.reset).
+    const other = await openPanel(await newPanelContext(browser), `${lathe.url}#/meters`);
+    const otherPoints = async (): Promise<number> =>
+      Number(await attribute(other, '[data-plot="history"]', 'data-points'));
+    await other.waitForFunction(
+      () =>
+        Number(
+          (window as unknown as DeepFindWindow)
+            .deepFind('[data-plot="history"]')
+            ?.getAttribute('data-points'),
+        ) > 20,
+      undefined,
+      { timeout: 10_000 },
+    );
+    const otherBefore = await otherPoints();
     await page.locator('[data-meters-reset]').click();
+    await other.waitForFunction(
+      (was) =>
+        Number(
+          (window as unknown as DeepFindWindow)
+            .deepFind('[data-plot="history"]')
+            ?.getAttribute('data-points'),
+        ) <
+        was / 2,
+      otherBefore,
+      { polling: 50, timeout: 5000 },
+    );
+    await other.context().close();
     // Integrated loudness needs a whole 400 ms gating block again: the page shows no number first.
     await page.waitForFunction(
       () =>

@@ -726,6 +726,23 @@ describe('web panel socket /ws (real engine, virtual audio, 2 strips)', () => {
       const late = await connect();
       expect((await late.hello()).message.target?.preset).toBe('ebu-r128');
     });
+
+    it('a measurement reset over REST reaches every socket as meters.reset (their history starts again)', async () => {
+      const a = await connect();
+      const b = await connect();
+      await a.hello();
+      await b.hello();
+      const response = await app.inject({ method: 'POST', url: '/api/meters/reset' });
+      expect(response.statusCode).toBe(204);
+      for (const client of [a, b]) {
+        const { message } = await client.waitFor(
+          (m): m is Extract<ServerMessage, { type: 'meters.reset' }> => m.type === 'meters.reset',
+        );
+        expect(message).toEqual({ type: 'meters.reset' });
+      }
+      await sleep(100);
+      expect(a.textsOfType('meters.reset')).toHaveLength(1);
+    });
   });
 
   describe('status', () => {

@@ -83,6 +83,7 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
   private readonly inFlight = new Map<number, string>();
   private readonly meterListeners = new Set<MeterListener>();
   private readonly masterListeners = new Set<MasterListener>();
+  private readonly resetListeners = new Set<() => void>();
   private masterIndex = new Map<string, number>();
   private latestMaster: MasterMeterFrame | null = null;
   private readonly pendingPositions = new Map<string, number>();
@@ -122,6 +123,12 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
   subscribeMaster(listener: MasterListener): () => void {
     this.masterListeners.add(listener);
     return () => this.masterListeners.delete(listener);
+  }
+
+  /** Called when any panel restarts the master measurement (`meters.reset`). Returns the unsubscribe. */
+  subscribeMetersReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   /**
@@ -252,6 +259,9 @@ export class ConsoleConnection implements ReactiveController, MeterSource {
       case 'meters.target':
         this.meterTarget = message.target;
         break;
+      case 'meters.reset':
+        for (const listener of this.resetListeners) listener();
+        return; // the listeners update what they show
       case 'param.changed': {
         const info = this.paramsById.get(message.param);
         if (!info) {

@@ -137,6 +137,15 @@ export const MeterTargetMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The master measurement was restarted (POST /api/meters/reset, from any panel or REST client):
+ * integrated loudness, range, maxima and the history start again, so panels reload the history.
+ */
+export const MetersResetMessage = Type.Object(
+  { type: Type.Literal('meters.reset') },
+  { additionalProperties: false },
+);
+
 export const ParamChangedMessage = Type.Object(
   {
     type: Type.Literal('param.changed'),
@@ -171,6 +180,7 @@ export const ServerMessage = Type.Union([
   StatusMessage,
   ReplyMessage,
   MeterTargetMessage,
+  MetersResetMessage,
 ]);
 export type ServerMessage = Static<typeof ServerMessage>;
 export type HelloMessage = Static<typeof HelloMessage>;

@@ -82,6 +82,10 @@ export const consoleSocket: FastifyPluginCallback<ConsoleSocketOptions> = (
     broadcast({ type: 'status', status: audio });
   };
   engine.on('status', sendStatusIfChanged);
+  const sendMetersReset = (): void => {
+    broadcast({ type: 'meters.reset' });
+  };
+  engine.on('metersReset', sendMetersReset);
   const statusTimer = setInterval(sendStatusIfChanged, options.statusIntervalMs);
 
   const peak = new Float32Array(engine.meterSlots);
@@ -130,6 +134,7 @@ export const consoleSocket: FastifyPluginCallback<ConsoleSocketOptions> = (
     clearInterval(statusTimer);
     engine.params.off('change', onParam);
     engine.off('status', sendStatusIfChanged);
+    engine.off('metersReset', sendMetersReset);
     stopTargetUpdates?.();
     for (const client of clients) client.socket.close(1001, 'server shutting down');
   });

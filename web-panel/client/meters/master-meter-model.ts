@@ -41,6 +41,7 @@ export class MasterMeterModel {
 
   private readonly connection: ConsoleConnection;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeReset: (() => void) | undefined;
   private lastSpectrumAt = 0;
   private nextHistoryAt = Number.POSITIVE_INFINITY;
   private historyLoaded = false;
@@ -51,12 +52,15 @@ export class MasterMeterModel {
 
   start(): void {
     this.unsubscribe ??= this.connection.subscribeMaster(this.onFrame);
+    this.unsubscribeReset ??= this.connection.subscribeMetersReset(() => void this.reloadHistory());
     void this.loadHistory();
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeReset?.();
+    this.unsubscribeReset = undefined;
   }
 
   value(label: string): number {
@@ -70,13 +74,13 @@ export class MasterMeterModel {
     return { pairs: this.pending, count };
   }
 
-  /** Loads the engine's history; live frames append from then on. Retried on the next start on failure. */
   /** The measurement was restarted (here or in another panel): the history starts empty again. */
   async reloadHistory(): Promise<void> {
     this.historyLoaded = false;
     await this.loadHistory();
   }
 
+  /** Loads the engine's history; live frames append from then on. Retried on the next start on failure. */
   async loadHistory(): Promise<void> {
     if (this.historyLoaded) return;
     this.historyLoaded = true;
