@@ -74,7 +74,10 @@ const FIRST_SAMPLE_MAX = 1e-3;
 export interface EngineEvents {
   fault: [string];
   status: [EngineStatus];
-  /** The master measurement was restarted (resetMasterMeters): panels reload their history. */
+  /**
+   * The master measurement was restarted (resetMasterMeters), emitted once the worker has applied
+   * it (its report), so a history read from here on starts afresh: panels reload theirs.
+   */
   metersReset: [];
 }
 
@@ -260,6 +263,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     while (this.reports.pop(record)) {
       if (record.type === WORKER_EVENT.AUTOMATION_VALUE)
         this.params.applyFromEngine(record.target, record.value, 'automation');
+      else if (record.type === WORKER_EVENT.METERS_RESET) this.emit('metersReset');
       else this.automation.takeReport(record.type, record.target, record.value, record.extra);
     }
   }
@@ -395,7 +399,6 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   resetMasterMeters(): void {
     this.events.push(ENGINE_EVENT.RESET_MASTER_METERS, 0, 0);
-    this.emit('metersReset');
   }
 
   resetXruns(): void {

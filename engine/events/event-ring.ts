@@ -127,4 +127,6 @@ export const WORKER_EVENT = {
   PASS_POINT: 3,
   /** The write pass on parameter `target` ended at frame `extra` (last value `value`). */
   PASS_END: 4,
+  /** The master meters were reset (the engine's RESET_MASTER_METERS has been applied). */
+  METERS_RESET: 5,
 } as const;

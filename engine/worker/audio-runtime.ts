@@ -6,7 +6,7 @@ import type {
   BlockCallback,
 } from '../audio/audio-backend.ts';
 import type { AutomationPlayer, LaneArrays } from '../automation/automation-player.ts';
-import { ENGINE_EVENT, type EventRecord, type EventRing } from '../events/event-ring.ts';
+import { ENGINE_EVENT, WORKER_EVENT, type EventRecord, type EventRing } from '../events/event-ring.ts';
 import type { ConsoleGraph } from '../graph/console-graph.ts';
 import { Measurement } from '../graph/measurement.ts';
 import type { MeterBlock } from '../meters/meter-block.ts';
@@ -232,6 +232,8 @@ export class AudioRuntime {
           break;
         case ENGINE_EVENT.RESET_MASTER_METERS:
           this.graph.masterMeters?.reset();
+          // Only now is the history empty: panels reload it when main sees this report.
+          this.shared.reports.push(WORKER_EVENT.METERS_RESET, 0, 0);
           break;
       }
     }
