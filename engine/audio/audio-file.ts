@@ -124,9 +124,10 @@ export class AudioFileReader {
   private readonly layout: AudioDataLayout;
   private readonly blockAlign: number;
   private readonly buffer: Uint8Array;
-  private readonly view: DataView;
-  /** Little-endian 16- and 24-bit PCM (most files): decoded by a WebAssembly kernel. */
+  /** Little-endian 16- and 24-bit PCM (most files): decoded by a WebAssembly kernel ... */
   private readonly kernel: PcmDecodeKernel | null;
+  /** ... every other encoding by decodeFrames, through this view of `buffer`. */
+  private readonly view: DataView | null;
   private framesRead = 0;
   private closed = false;
 
@@ -149,7 +150,7 @@ export class AudioFileReader {
     if (PcmDecodeKernel.decodes(layout.encoding, layout.bytesPerSample, layout.littleEndian)) {
       this.kernel = new PcmDecodeKernel(layout.channelCount, layout.bytesPerSample, blockFrames);
       this.buffer = this.kernel.bytes;
-      this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, bytes);
+      this.view = null;
     } else {
       this.kernel = null;
       this.buffer = new Uint8Array(bytes);
@@ -243,7 +244,7 @@ export class AudioFileReader {
       );
     }
     if (this.kernel !== null) this.kernel.decode(channels, offset, wanted);
-    else decodeFrames(this.view, this.layout, channels, offset, wanted);
+    else decodeFrames(this.view!, this.layout, channels, offset, wanted);
     this.framesRead += wanted;
     return wanted;
   }

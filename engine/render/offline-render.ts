@@ -54,7 +54,8 @@ export async function runOffline(parts: RuntimeParts, options: OfflineRunOptions
   const masterLeft = graph.masterLeft;
   const masterRight = graph.masterRight;
   // Whole blocks are copied out with TypedArray.set from these views (a copy, ~10x faster than
-  // an element loop); the first blocks, partly dropped as latency, and the last take the loop.
+  // an element loop); a block partly dropped as latency, split across two chunks, or the last
+  // one cut short takes the loop.
   const wholeLeft = masterLeft.subarray(0, block);
   const wholeRight = masterRight.subarray(0, block);
   let skip = options.latencyFrames;
